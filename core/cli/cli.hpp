@@ -1,0 +1,111 @@
+// cli.hpp — what every command gets: the global options and the project, loaded on first use.
+#pragma once
+
+#include "config.hpp"
+#include "graph.hpp"
+#include "loader/plugin_host.hpp"
+#include "planner.hpp"
+#include "state.hpp"
+
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/dialect.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boost::program_options {
+class options_description;
+class positional_options_description;
+class variables_map;
+}  // namespace boost::program_options
+
+namespace retort::cli {
+
+struct global_options {
+  std::optional<std::string> config_file;
+  std::optional<std::string> url;
+  std::vector<std::string> plugin_paths;
+  int verbosity = 0;  ///< -v: 1, -q: -1
+  bool json = false;
+};
+
+/// The project, loaded lazily: `retort init` needs none of it, `retort heads` no database.
+class context {
+ public:
+  context(global_options g, std::vector<std::string> args, std::ostream& out, std::ostream& err);
+  ~context();
+
+  global_options global;
+  std::vector<std::string> args;  ///< the command's own arguments
+  std::ostream& out;
+  std::ostream& err;
+
+  /// Parses `args` against the command's options plus the global ones (accepted after the
+  /// command too); unknown options and extra arguments are `usage` errors.
+  boost::program_options::variables_map parse(const boost::program_options::options_description& own,
+                                              const boost::program_options::positional_options_description& pos);
+
+  const config& cfg();
+  plugin_host& plugins();
+  const revision_graph& graph();
+  const sdk::url& url();
+  const sdk::dialect& dialect();
+  sdk::connection& connection();
+  const version_store& store();
+  /// The heads the database's version table holds, as revisions of the graph.
+  std::vector<rev> db_heads();
+
+  /// Writes an informational line to stderr unless -q.
+  void note(const std::string& line);
+
+ private:
+  /// The project file if there is one (commands that can work from --url alone).
+  const config* maybe_cfg();
+
+  std::optional<config> cfg_;
+  std::unique_ptr<plugin_host> plugins_;
+  std::unique_ptr<revision_graph> graph_;
+  std::optional<sdk::url> url_;
+  const sdk::dialect* dialect_ = nullptr;
+  std::unique_ptr<sdk::connection> conn_;
+  std::unique_ptr<version_store> store_;
+};
+
+/// Thrown by context::parse after printing a command's --help.
+struct help_shown {};
+
+using command_fn = int (*)(context&);
+struct command {
+  const char* name;
+  const char* summary;
+  command_fn run;
+};
+/// Every command, in the order `retort --help` lists them.
+const std::vector<command>& commands();
+
+// The commands, one file each in commands/.
+int cmd_init(context&);
+int cmd_revision(context&);
+int cmd_merge(context&);
+int cmd_upgrade(context&);
+int cmd_downgrade(context&);
+int cmd_current(context&);
+int cmd_history(context&);
+int cmd_heads(context&);
+int cmd_branches(context&);
+int cmd_show(context&);
+int cmd_stamp(context&);
+int cmd_plugins(context&);
+
+/// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
+int migrate(context& ctx, direction dir);
+
+// Output helpers.
+std::string json_string(std::string_view s);
+/// `id (head)`, with the markers a listing shows.
+std::string describe_rev(const revision_graph& g, rev r);
+
+}  // namespace retort::cli

@@ -1,0 +1,185 @@
+// context.cpp — the command context: global options and the project, loaded on first use.
+#include "cli.hpp"
+
+#include "migration.hpp"
+#include "redact.hpp"
+#include "target.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
+namespace retort::cli {
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+context::context(global_options g, std::vector<std::string> a, std::ostream& o, std::ostream& e)
+    : global(std::move(g)), args(std::move(a)), out(o), err(e) {}
+
+context::~context() = default;
+
+po::variables_map context::parse(const po::options_description& own, const po::positional_options_description& pos) {
+  po::options_description all;
+  po::options_description globals("Global options");
+  globals.add_options()
+      ("config,c", po::value<std::string>(), "the project file (default: ./retort.toml)")
+      ("url", po::value<std::string>(), "database URL (else DATABASE_URL, else default_url)")
+      ("plugin-path", po::value<std::vector<std::string>>(), "a directory to search for plugins first (repeatable)")
+      ("verbose,v", po::bool_switch(), "say more")
+      ("quiet,q", po::bool_switch(), "say less")
+      ("json", po::bool_switch(), "machine-readable output")
+      ("help,h", "this help");
+  all.add(own).add(globals);
+  // `-1` is a relative target, not an option: such words go after `--`, where only positionals are.
+  std::vector<std::string> words, relative;
+  for (const auto& a : args) {
+    bool negative = a.size() > 1 && a[0] == '-' && std::all_of(a.begin() + 1, a.end(), [](unsigned char c) { return std::isdigit(c); });
+    (negative ? relative : words).push_back(a);
+  }
+  if (!relative.empty()) {
+    words.push_back("--");
+    words.insert(words.end(), relative.begin(), relative.end());
+  }
+  po::variables_map vm;
+  po::store(po::command_line_parser(words).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    out << all << "\n";
+    throw help_shown{};
+  }
+  if (vm.count("config")) global.config_file = vm["config"].as<std::string>();
+  if (vm.count("url")) global.url = vm["url"].as<std::string>();
+  if (vm.count("plugin-path"))
+    for (const auto& p : vm["plugin-path"].as<std::vector<std::string>>()) global.plugin_paths.push_back(p);
+  if (vm["verbose"].as<bool>()) global.verbosity = 1;
+  if (vm["quiet"].as<bool>()) global.verbosity = -1;
+  if (vm["json"].as<bool>()) global.json = true;
+  return vm;
+}
+
+const config* context::maybe_cfg() {
+  if (cfg_) return &*cfg_;
+  if (!global.config_file && !fs::exists("retort.toml")) return nullptr;
+  return &cfg();
+}
+
+const config& context::cfg() {
+  if (!cfg_) {
+    fs::path file = global.config_file ? fs::path(*global.config_file) : fs::path("retort.toml");
+    if (!fs::exists(file)) {
+      if (global.config_file) throw sdk::error(sdk::error_kind::usage, file.string() + ": no such file (given with -c)");
+      throw sdk::error(sdk::error_kind::usage, "no retort.toml in " + fs::current_path().string() +
+                                                   ": run `retort init migrations` to start a project, or pass -c FILE");
+    }
+    cfg_ = load_config(file);
+  }
+  return *cfg_;
+}
+
+plugin_host& context::plugins() {
+  if (!plugins_) {
+    const config* c = maybe_cfg();
+    plugins_ = std::make_unique<plugin_host>(plugin_search_path(global.plugin_paths, c));
+    if (c && !c->plugins.empty()) plugins_->load_named(c->plugins);
+  }
+  return *plugins_;
+}
+
+const revision_graph& context::graph() {
+  if (!graph_) graph_ = std::make_unique<revision_graph>(read_migrations(cfg().versions_dir()));
+  return *graph_;
+}
+
+const sdk::url& context::url() {
+  if (!url_) {
+    url_ = choose_url(global.url, maybe_cfg());
+    if (url_->password) register_secret(*url_->password);
+  }
+  return *url_;
+}
+
+const sdk::dialect& context::dialect() {
+  if (!dialect_) dialect_ = &plugins().dialect_for(url());
+  return *dialect_;
+}
+
+sdk::connection& context::connection() {
+  if (!conn_) {
+    try {
+      conn_ = dialect().connect(url());
+    } catch (const sdk::error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw sdk::error(sdk::error_kind::database, "cannot connect to " + url().redacted() + ": " + e.what());
+    }
+  }
+  return *conn_;
+}
+
+const version_store& context::store() {
+  if (!store_) store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table);
+  return *store_;
+}
+
+std::vector<rev> context::db_heads() { return revisions_of(graph(), store().read_heads(connection())); }
+
+void context::note(const std::string& line) {
+  if (global.verbosity >= 0) err << redact(line) << "\n";
+}
+
+const std::vector<command>& commands() {
+  static const std::vector<command> all = {
+      {"init", "start a project: retort.toml, DIR/versions/, DIR/schema.toml", cmd_init},
+      {"revision", "write a new migration file", cmd_revision},
+      {"merge", "write a merge revision joining heads", cmd_merge},
+      {"upgrade", "apply migrations up to a target (default head)", cmd_upgrade},
+      {"downgrade", "revert migrations down to a target", cmd_downgrade},
+      {"current", "the revisions the database is at", cmd_current},
+      {"history", "the revisions, newest first", cmd_history},
+      {"heads", "the revisions nothing follows yet", cmd_heads},
+      {"branches", "the revisions where the graph forks", cmd_branches},
+      {"show", "one revision in full", cmd_show},
+      {"stamp", "set the version table without running migrations", cmd_stamp},
+      {"plugins", "the plugin search path, and what was found, loaded and refused", cmd_plugins},
+  };
+  return all;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string describe_rev(const revision_graph& g, rev r) {
+  std::string out = g.at(r).id;
+  std::string labels;
+  for (const auto& l : g.at(r).branch_labels) labels += (labels.empty() ? "" : ", ") + l;
+  if (!labels.empty()) out += " (" + labels + ")";
+  if (g.children(r).empty()) out += " (head)";
+  if (g.children(r).size() > 1) out += " (branchpoint)";
+  if (g.parents(r).size() > 1) out += " (mergepoint)";
+  return out;
+}
+
+}  // namespace retort::cli

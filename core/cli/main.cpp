@@ -1,0 +1,93 @@
+// main.cpp — the retort command line: global options, the command, and exit codes.
+#include "cli.hpp"
+#include "redact.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <boost/program_options/errors.hpp>
+
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+using namespace retort;
+
+/// Exit codes: 0 done; 1 a database or migration failed; 2 bad usage, files or configuration;
+/// 3 check/validate found a difference (returned by those commands themselves).
+int exit_code(sdk::error_kind k) {
+  switch (k) {
+    case sdk::error_kind::database:
+    case sdk::error_kind::lock: return 1;
+    default: return 2;
+  }
+}
+
+void usage(std::ostream& out) {
+  out << "usage: retort [-c retort.toml] [--url URL] [--plugin-path DIR] [-v|-q] [--json] COMMAND [ARGS]\n\n"
+         "commands:\n";
+  for (const auto& c : cli::commands()) {
+    std::string name = c.name;
+    out << "  " << name << std::string(12 - std::min<std::size_t>(name.size(), 11), ' ') << c.summary << "\n";
+  }
+  out << "\n`retort COMMAND --help` shows a command's options. The database URL comes from --url, else\n"
+         "DATABASE_URL, else default_url in retort.toml; its scheme picks the dialect plugin.\n";
+}
+
+/// Global options that take a value, so their value is not mistaken for the command.
+bool takes_value(const std::string& a) {
+  return a == "-c" || a == "--config" || a == "--url" || a == "--plugin-path";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> before, after;
+  std::string name;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (!name.empty()) after.push_back(a);
+    else if (!a.empty() && a[0] == '-') {
+      before.push_back(a);
+      if (takes_value(a) && i + 1 < argc) before.push_back(argv[++i]);
+    } else name = a;
+  }
+  if (name.empty()) {
+    bool version = false;
+    for (const auto& a : before) version = version || a == "--version";
+    if (version) {
+      std::cout << "retort " << RETORT_VERSION << " (SDK ABI " << RETORT_SDK_ABI_MAJOR << "." << RETORT_SDK_ABI_MINOR
+                << ", " << RETORT_SDK_TOOLCHAIN << ")\n";
+      return 0;
+    }
+    bool help = false;
+    for (const auto& a : before) help = help || a == "-h" || a == "--help";
+    usage(help ? std::cout : std::cerr);
+    return help ? 0 : 2;
+  }
+  const cli::command* cmd = nullptr;
+  for (const auto& c : cli::commands())
+    if (name == c.name) cmd = &c;
+  if (!cmd) {
+    std::cerr << "retort: error: unknown command '" << name << "'\n\n";
+    usage(std::cerr);
+    return 2;
+  }
+  // Global options may stand before or after the command: the command's parser knows them too.
+  after.insert(after.begin(), before.begin(), before.end());
+  cli::context ctx({}, std::move(after), std::cout, std::cerr);
+  try {
+    return cmd->run(ctx);
+  } catch (const cli::help_shown&) {
+    return 0;
+  } catch (const sdk::error& e) {
+    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    return exit_code(e.kind());
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "retort " << name << ": error: " << redact(e.what()) << "\n(see `retort " << name << " --help`)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,96 @@
+// migrate.cpp — what upgrade and downgrade share: plan, then run it, print it (--sql) or show it
+// (--dry-run).
+#include "cli.hpp"
+
+#include "redact.hpp"
+#include "runner.hpp"
+#include "target.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <unistd.h>
+
+namespace retort::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+std::string list(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out.empty() ? "base" : out;
+}
+
+std::vector<step> make_plan(const revision_graph& g, direction dir, const std::vector<rev>& from, const std::vector<rev>& to) {
+  return dir == direction::up ? plan_upgrade(g, from, to) : plan_downgrade(g, from, to);
+}
+
+}  // namespace
+
+int migrate(context& ctx, direction dir) {
+  const bool up = dir == direction::up;
+  po::options_description own(up ? "retort upgrade [TARGET]" : "retort downgrade TARGET");
+  auto target_opt = po::value<std::string>();
+  if (up) target_opt->default_value("head");
+  else target_opt->required();
+  own.add_options()
+      ("target", target_opt, up ? "where to go: head, heads, an id or prefix, +N, REV+N, label@head; A:B with --sql"
+                                : "where to go: base, an id or prefix, -N, REV-N; A:B with --sql")
+      ("sql", po::bool_switch(), "print the script instead of running it (offline: no connection)")
+      ("atomic", po::bool_switch(), "run the whole plan in one transaction")
+      ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing")
+      ("lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another runner's lock");
+  po::positional_options_description pos;
+  pos.add("target", 1);
+  auto vm = ctx.parse(own, pos);
+  std::string target = vm["target"].as<std::string>();
+  const revision_graph& g = ctx.graph();
+  const bool atomic = vm["atomic"].as<bool>() || ctx.cfg().mode == transaction_mode::all;
+
+  if (vm["sql"].as<bool>()) {
+    // Offline: the dialect comes from the URL's scheme alone; nothing connects.
+    std::vector<rev> start;
+    if (auto colon = target.find(':'); colon != std::string::npos) {
+      start = resolve_target(g, target.substr(0, colon), {});
+      target = target.substr(colon + 1);
+    } else if (!up) {
+      start = g.heads();
+    }
+    auto to = resolve_target(g, target, start);
+    auto plan = make_plan(g, dir, start, to);
+    render_plan(plan, g, start, ctx.dialect(), ctx.plugins());
+    ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty()));
+    return 0;
+  }
+  if (target.find(':') != std::string::npos)
+    throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
+
+  sdk::connection& conn = ctx.connection();
+  const auto heads = ctx.db_heads();
+  const auto to = resolve_target(g, target, heads);
+  if (vm["dry-run"].as<bool>()) {
+    auto plan = make_plan(g, dir, heads, to);
+    render_plan(plan, g, heads, ctx.dialect(), ctx.plugins());
+    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + list(ids_of(g, heads)) + "; " +
+             std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
+    const bool missing_tables = !conn.has_table(ctx.cfg().version_table) || !conn.has_table(ctx.cfg().history_table);
+    ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables));
+    return 0;
+  }
+  run_options opts;
+  opts.atomic = atomic;
+  opts.lock_timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
+  if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
+    opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
+  runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
+  auto result = rn.run([&](const std::vector<rev>& now) { return make_plan(g, dir, now, to); }, opts);
+  if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + list(result.heads) + ".");
+  else
+    ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +
+             " migration(s); the database is at " + list(result.heads) + ".");
+  return 0;
+}
+
+}  // namespace retort::cli

@@ -1,0 +1,72 @@
+// new_revision.cpp — writing a new migration file.
+#include "new_revision.hpp"
+
+#include "migration.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <ctime>
+#include <fstream>
+#include <random>
+
+namespace retort::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string random_id() {
+  std::random_device rd;
+  std::string out;
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 12; ++i) out += hex[rd() % 16];
+  return out;
+}
+
+std::string slug(const std::string& message) {
+  std::string out;
+  for (unsigned char c : message) {
+    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '_') out += '_';
+    if (out.size() >= 40) break;
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out.empty() ? "migration" : out;
+}
+
+}  // namespace
+
+fs::path write_revision(context& ctx, new_revision spec) {
+  const revision_graph& g = ctx.graph();
+  if (spec.id.empty()) {
+    do spec.id = random_id();
+    while (g.find(spec.id));
+  }
+  if (!valid_revision_id(spec.id))
+    throw sdk::error(sdk::error_kind::usage, "'" + spec.id + "' is not a valid revision id (letters, digits, _ and -, at most 64)");
+  if (g.find(spec.id)) throw sdk::error(sdk::error_kind::usage, "revision " + spec.id + " already exists");
+  for (const auto& l : spec.branch_labels) {
+    if (!valid_revision_id(l)) throw sdk::error(sdk::error_kind::usage, "'" + l + "' is not a valid branch label");
+    if (g.find_label(l) || g.find(l)) throw sdk::error(sdk::error_kind::usage, "branch label '" + l + "' is already taken");
+  }
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32], date[40];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d_%H%M", &tm);
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", &tm);
+
+  migration m;
+  m.id = spec.id;
+  m.parents = spec.parents;
+  m.branch_labels = spec.branch_labels;
+  m.depends_on = spec.depends_on;
+  m.message = spec.message;
+  m.format = spec.sql ? file_format::sql : file_format::toml;
+  fs::path path = ctx.cfg().versions_dir() / (std::string(stamp) + "_" + spec.id + "_" + slug(spec.message) +
+                                              (spec.sql ? ".sql" : ".toml"));
+  std::ofstream(path) << render_new_migration(m, date);
+  ctx.note("Generated " + path.string());
+  return path;
+}
+
+}  // namespace retort::cli

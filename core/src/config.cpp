@@ -1,0 +1,110 @@
+// config.cpp — the project file, retort.toml, and where the database URL comes from.
+#include "config.hpp"
+
+#include "toml_value.hpp"
+#include "url.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+
+namespace retort {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '_') return false;
+  return true;
+}
+
+std::string identifier_field(const sdk::fields& f, std::string_view key, std::string fallback) {
+  auto v = f.optional_string(key);
+  if (!v) return fallback;
+  if (!is_identifier(*v)) f.fail(*f.find(key), key, "'" + *v + "' is not a table name (letters, digits and _)");
+  return *v;
+}
+
+}  // namespace
+
+config load_config(const fs::path& path) {
+  config cfg;
+  cfg.file = fs::absolute(path).lexically_normal();
+  const std::string file = path.string();
+  sdk::value root = parse_toml(read_file(path), file);
+  sdk::fields f(root, "retort.toml");
+  f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
+          "transaction_mode"});
+  const fs::path base = cfg.file.parent_path();
+  cfg.script_location = (base / f.optional_string("script_location").value_or("migrations")).lexically_normal();
+  cfg.version_table = identifier_field(f, "version_table", cfg.version_table);
+  cfg.history_table = identifier_field(f, "history_table", cfg.history_table);
+  if (cfg.version_table == cfg.history_table)
+    f.fail(*f.find("history_table"), "history_table", "must differ from version_table");
+  cfg.default_url = f.optional_string("default_url");
+  if (cfg.default_url) {
+    sdk::url u;
+    try {
+      u = parse_url(*cfg.default_url);
+    } catch (const sdk::error& e) {
+      f.fail(*f.find("default_url"), "default_url", e.what());
+    }
+    if (u.password)
+      f.fail(*f.find("default_url"), "default_url",
+             "holds a password (" + u.redacted() +
+                 "); credentials belong in the environment: export DATABASE_URL instead");
+  }
+  auto model = f.optional_string("model");
+  cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
+  cfg.plugins = f.strings("plugins");
+  for (const auto& p : f.strings("plugin_paths")) cfg.plugin_paths.push_back((base / p).lexically_normal());
+  if (auto mode = f.optional_string("transaction_mode")) {
+    if (*mode == "per-migration") cfg.mode = transaction_mode::per_migration;
+    else if (*mode == "all") cfg.mode = transaction_mode::all;
+    else f.fail(*f.find("transaction_mode"), "transaction_mode", "'" + *mode + "' is not one of: per-migration, all");
+  }
+  return cfg;
+}
+
+sdk::url choose_url(const std::optional<std::string>& flag, const config* cfg) {
+  if (flag) return parse_url(*flag);
+  if (const char* env = std::getenv("DATABASE_URL"); env && *env) {
+    try {
+      return parse_url(env);
+    } catch (const sdk::error& e) {
+      throw sdk::error(sdk::error_kind::input, std::string("DATABASE_URL: ") + e.what());
+    }
+  }
+  if (cfg && cfg->default_url) return parse_url(*cfg->default_url);
+  throw sdk::error(sdk::error_kind::usage,
+                   "no database URL: pass --url, set DATABASE_URL, or set default_url in retort.toml");
+}
+
+void init_project(const fs::path& project_dir, const fs::path& script_dir) {
+  const fs::path toml = project_dir / "retort.toml";
+  if (fs::exists(toml))
+    throw sdk::error(sdk::error_kind::usage, toml.string() + " already exists; retort init does not overwrite it");
+  const fs::path versions = script_dir / "versions";
+  if (fs::exists(versions) && !fs::is_empty(versions))
+    throw sdk::error(sdk::error_kind::usage, versions.string() + " already holds files; retort init does not touch them");
+  fs::create_directories(versions);
+  const fs::path rel = fs::relative(script_dir, project_dir);
+  std::ofstream(toml) << "# retort project file (docs/configuration.md in the retort sources describes every key)\n"
+                         "script_location = \"" << rel.generic_string() << "\"   # versions/ and schema.toml live here\n"
+                         "version_table   = \"retort_version\"\n"
+                         "history_table   = \"retort_history\"\n"
+                         "# SQLite is the embedded default; DATABASE_URL or --url override it. Never put a\n"
+                         "# password here: credentials belong in the environment.\n"
+                         "default_url     = \"sqlite:///./app.db\"\n"
+                         "plugins         = []                  # extra op/hook plugins to load, by name\n"
+                         "transaction_mode = \"per-migration\"    # or \"all\": the whole plan in one transaction\n";
+  const fs::path model = script_dir / "schema.toml";
+  if (!fs::exists(model))
+    std::ofstream(model) << "# The schema model: what the database should look like, in the vocabulary of\n"
+                            "# create_table. `retort revision --autogenerate` and `retort check` compare it.\n";
+}
+
+}  // namespace retort

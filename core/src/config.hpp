@@ -1,0 +1,40 @@
+// config.hpp — the project file, retort.toml, and where the database URL comes from.
+#pragma once
+
+#include <retort/sdk/url.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+enum class transaction_mode { per_migration, all };
+
+struct config {
+  std::filesystem::path file;             ///< the retort.toml read, absolute
+  std::filesystem::path script_location;  ///< holds versions/ and schema.toml, absolute
+  std::string version_table = "retort_version";
+  std::string history_table = "retort_history";
+  std::optional<std::string> default_url;
+  std::filesystem::path model;
+  std::vector<std::string> plugins;
+  std::vector<std::filesystem::path> plugin_paths;  ///< absolute, in order
+  transaction_mode mode = transaction_mode::per_migration;
+
+  std::filesystem::path versions_dir() const { return script_location / "versions"; }
+};
+
+/// Reads `path`; errors name file:line:field. Relative paths in it are relative to the file.
+config load_config(const std::filesystem::path& path);
+
+/// The URL to use: `--url`, else `DATABASE_URL`, else `default_url`. Throws (kind `usage`) when none
+/// is set. `default_url` may not carry a password.
+sdk::url choose_url(const std::optional<std::string>& flag, const config* cfg);
+
+/// Writes retort.toml (in `project_dir`), `script_dir/versions/` and `script_dir/schema.toml`;
+/// refuses to overwrite an existing retort.toml.
+void init_project(const std::filesystem::path& project_dir, const std::filesystem::path& script_dir);
+
+}  // namespace retort

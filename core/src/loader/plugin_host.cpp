@@ -1,0 +1,409 @@
+// plugin_host.cpp — finds, checks and loads plugins with Boost.DLL; never unloads them.
+#include "plugin_host.hpp"
+
+#include "../config.hpp"
+
+#include <retort/sdk/error.hpp>
+#include <retort/sdk/plugin.hpp>
+
+#include <boost/dll/library_info.hpp>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+
+namespace retort {
+namespace fs = std::filesystem;
+namespace dll = boost::dll;
+
+namespace {
+
+[[noreturn]] void refuse(const fs::path& file, const std::string& why) {
+  throw sdk::error(sdk::error_kind::plugin, "plugin " + file.string() + " " + why);
+}
+
+/// Registration lands here first; the host takes it only when the register function returned.
+class staging_registry final : public sdk::registry {
+ public:
+  std::vector<std::unique_ptr<sdk::dialect>> dialects;
+  std::vector<std::unique_ptr<sdk::operation_type>> operations;
+  std::vector<std::tuple<std::string, std::string, std::unique_ptr<sdk::op_renderer>>> renderers;
+  std::vector<std::pair<std::unique_ptr<sdk::hook>, std::uint32_t>> hooks;
+
+  void add_dialect(std::unique_ptr<sdk::dialect> d) override {
+    if (!d) throw std::invalid_argument("add_dialect(nullptr)");
+    dialects.push_back(std::move(d));
+  }
+  void add_operation(std::unique_ptr<sdk::operation_type> op) override {
+    if (!op) throw std::invalid_argument("add_operation(nullptr)");
+    operations.push_back(std::move(op));
+  }
+  void add_renderer(std::string_view op, std::string_view dialect, std::unique_ptr<sdk::op_renderer> r) override {
+    if (!r) throw std::invalid_argument("add_renderer(nullptr)");
+    renderers.emplace_back(std::string(op), std::string(dialect), std::move(r));
+  }
+  void add_hook(std::unique_ptr<sdk::hook> h, std::uint32_t mask) override {
+    if (!h) throw std::invalid_argument("add_hook(nullptr)");
+    hooks.emplace_back(std::move(h), mask);
+  }
+  bool empty() const { return dialects.empty() && operations.empty() && renderers.empty() && hooks.empty(); }
+};
+
+struct loaded_plugin {
+  dll::shared_library lib;  // first member: destroyed last, after every object it made
+  fs::path file;
+  std::string kind, name, version;
+  staging_registry reg;
+  std::vector<std::string> schemes;  // the dialects' schemes, read once
+};
+
+/// retort-<kind>-<name>.so → {kind, name}; empty kind when the name does not fit.
+std::pair<std::string, std::string> split_file_name(const fs::path& file) {
+  std::string stem = file.filename().string();
+  const std::string prefix = "retort-", suffix = ".so";
+  if (stem.size() <= prefix.size() + suffix.size() || stem.compare(0, prefix.size(), prefix) != 0 ||
+      stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return {};
+  stem = stem.substr(prefix.size(), stem.size() - prefix.size() - suffix.size());
+  auto dash = stem.find('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == stem.size()) return {};
+  return {stem.substr(0, dash), stem.substr(dash + 1)};
+}
+
+/// The dialect plugin for a well-known scheme; other schemes try retort-dialect-<scheme>.so.
+std::string dialect_plugin_for(const std::string& scheme) {
+  static const std::map<std::string, std::string> known = {
+      {"sqlite", "sqlite"}, {"postgresql", "postgres"}, {"postgres", "postgres"}, {"mysql", "mysql"}, {"mariadb", "mysql"}};
+  auto it = known.find(scheme);
+  return it == known.end() ? scheme : it->second;
+}
+
+std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std::unique_ptr<loaded_plugin>>& refused) {
+  auto [file_kind, file_name] = split_file_name(file);
+  if (file_kind.empty()) refuse(file, "is not named retort-<kind>-<name>.so");
+
+  // Before dlopen: the entry symbol's name carries the ABI major, so a plugin for another major
+  // is refused without running any of its code (or its dependencies' static constructors).
+  std::vector<std::string> symbols;
+  try {
+    dll::library_info info(file);
+    symbols = info.symbols();
+  } catch (const std::exception& e) {
+    refuse(file, std::string("is not a shared library this system can load: ") + e.what());
+  }
+  const std::string entry = RETORT_PLUGIN_ENTRY_NAME;
+  if (std::find(symbols.begin(), symbols.end(), entry) == symbols.end()) {
+    const std::string family = "retort_plugin_abi_";
+    for (const auto& s : symbols)
+      if (s.compare(0, family.size(), family) == 0)
+        refuse(file, "was built for SDK ABI " + s.substr(family.size()) + "; this retort speaks " +
+                         std::to_string(RETORT_SDK_ABI_MAJOR) + " — rebuild it against retort-sdk " +
+                         std::to_string(RETORT_SDK_ABI_MAJOR) + ".x");
+    refuse(file, "is not a retort plugin: it exports no `" + entry +
+                     "` entry symbol (a plugin declares one with RETORT_PLUGIN(...) in src/plugin.cpp)");
+  }
+
+  auto p = std::make_unique<loaded_plugin>();
+  p->file = file;
+  try {
+    // rtld_now: a missing symbol is an error here, not in the middle of a migration.
+    p->lib.load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    refuse(file, std::string("cannot be loaded: ") + e.what());
+  }
+  // From here on the library stays loaded even when refused: never dlclose what ran.
+  auto keep_and_refuse = [&](const std::string& why) {
+    refused.push_back(std::move(p));
+    refuse(file, why);
+  };
+  const retort_plugin_manifest* m = nullptr;
+  try {
+    m = p->lib.get_alias<retort_plugin_entry_fn>(entry)();
+  } catch (const std::exception& e) {
+    keep_and_refuse(std::string("has an entry symbol that cannot be called: ") + e.what());
+  }
+  constexpr std::uint32_t v1_size = offsetof(retort_plugin_manifest, register_plugin) + sizeof(void*);
+  if (!m || m->struct_size < v1_size)
+    keep_and_refuse("has a manifest of " + std::to_string(m ? m->struct_size : 0) + " bytes; SDK ABI " +
+                    std::to_string(RETORT_SDK_ABI_MAJOR) + " needs at least " + std::to_string(v1_size));
+  // Copy what the messages need before anything else can go wrong.
+  const std::string toolchain = m->toolchain ? m->toolchain : "";
+  p->kind = m->kind ? m->kind : "";
+  p->name = m->name ? m->name : "";
+  p->version = m->version ? m->version : "";
+  if (m->abi_major != RETORT_SDK_ABI_MAJOR)
+    keep_and_refuse("declares SDK ABI " + std::to_string(m->abi_major) + " in its manifest; this retort speaks " +
+                    std::to_string(RETORT_SDK_ABI_MAJOR));
+  if (m->abi_minor > RETORT_SDK_ABI_MINOR)
+    keep_and_refuse("was built for SDK ABI " + std::to_string(m->abi_major) + "." + std::to_string(m->abi_minor) +
+                    "; this retort speaks " + std::to_string(RETORT_SDK_ABI_MAJOR) + "." +
+                    std::to_string(RETORT_SDK_ABI_MINOR) + " — upgrade retort, or rebuild the plugin against this SDK");
+  if (toolchain != RETORT_SDK_TOOLCHAIN)
+    keep_and_refuse("was built with toolchain `" + toolchain + "`; this retort was built with `" +
+                    RETORT_SDK_TOOLCHAIN + "` — rebuild it with the same compiler and standard library settings");
+  if (p->kind != file_kind || p->name != file_name)
+    keep_and_refuse("declares itself as " + p->kind + " `" + p->name + "`, which does not match its file name; name it retort-" +
+                    p->kind + "-" + p->name + ".so");
+  if (!m->register_plugin) keep_and_refuse("has no register function in its manifest");
+  try {
+    m->register_plugin(p->reg);
+  } catch (const std::exception& e) {
+    keep_and_refuse(std::string("failed to register: its register function threw: ") + e.what());
+  } catch (...) {
+    keep_and_refuse("failed to register: its register function threw a non-standard exception");
+  }
+  if (p->reg.empty()) keep_and_refuse("registered nothing (no dialect, operation, renderer or hook)");
+  try {
+    for (const auto& d : p->reg.dialects)
+      for (auto& s : d->schemes()) p->schemes.push_back(std::move(s));
+  } catch (const std::exception& e) {
+    keep_and_refuse(std::string("failed to list its URL schemes: ") + e.what());
+  }
+  return p;
+}
+
+}  // namespace
+
+struct plugin_host::impl {
+  std::vector<fs::path> search_path;
+  std::vector<std::unique_ptr<loaded_plugin>> loaded;   // in load order
+  std::vector<std::unique_ptr<loaded_plugin>> refused;  // kept loaded: their code may have run
+  std::map<fs::path, std::string> refusals;             // file → why
+  std::map<std::string, const sdk::dialect*, std::less<>> by_scheme;
+  std::map<std::string, std::vector<fs::path>, std::less<>> scheme_claimants;
+  std::map<std::string, const sdk::operation_type*, std::less<>> operations;
+  std::map<std::pair<std::string, std::string>, const sdk::op_renderer*, std::less<>> renderers;
+
+  bool is_loaded(const fs::path& file) const {
+    return std::any_of(loaded.begin(), loaded.end(), [&](const auto& p) { return p->file == file; });
+  }
+
+  /// Loads and merges one file; a refusal is recorded and rethrown.
+  void load(const fs::path& file) {
+    if (is_loaded(file)) return;
+    if (auto it = refusals.find(file); it != refusals.end()) throw sdk::error(sdk::error_kind::plugin, it->second);
+    try {
+      auto p = open_plugin(file, refused);
+      merge(std::move(p));
+    } catch (const sdk::error& e) {
+      refusals[file] = e.what();
+      throw;
+    }
+  }
+
+  void merge(std::unique_ptr<loaded_plugin> p) {
+    // Check everything first, so a conflict leaves the host as it was.
+    for (const auto& s : p->schemes)
+      if (auto it = by_scheme.find(s); it != by_scheme.end()) {
+        scheme_claimants[s].push_back(p->file);
+        auto first = scheme_claimants[s].front();
+        refused.push_back(std::move(p));
+        throw sdk::error(sdk::error_kind::plugin, "plugins " + first.string() + " and " +
+                                                      refused.back()->file.string() + " both claim the URL scheme '" + s +
+                                                      "'; remove one of them from the plugin path");
+      }
+    for (const auto& op : p->reg.operations) {
+      std::string n = op->name();
+      bool bad_name = n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+      std::string why = bad_name ? "registers an operation named '" + n + "'; names are [a-z_]+"
+                        : builtin_operation_type(n) ? "registers operation '" + n + "', a built-in name"
+                        : operations.count(n)       ? "registers operation '" + n + "', which another plugin already registered"
+                                                    : "";
+      if (!why.empty()) {
+        fs::path f = p->file;
+        refused.push_back(std::move(p));
+        refuse(f, why);
+      }
+    }
+    for (const auto& d : p->reg.dialects)
+      for (const auto& s : d->schemes()) {
+        by_scheme[s] = d.get();
+        scheme_claimants[s].push_back(p->file);
+      }
+    for (const auto& op : p->reg.operations) operations[op->name()] = op.get();
+    for (const auto& [op, dialect, r] : p->reg.renderers) renderers[{op, dialect}] = r.get();
+    loaded.push_back(std::move(p));
+  }
+
+  /// Files named retort-<kind>-*.so on the search path; the first of each name wins.
+  std::vector<fs::path> files(const std::string& kind) const {
+    std::vector<fs::path> out;
+    std::set<std::string> seen;
+    for (const auto& dir : search_path) {
+      std::error_code ec;
+      std::vector<fs::path> here;
+      for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto [k, n] = split_file_name(it->path());
+        if (!n.empty() && (kind.empty() || k == kind)) here.push_back(it->path());
+      }
+      std::sort(here.begin(), here.end());
+      for (auto& f : here)
+        if (seen.insert(f.filename().string()).second) out.push_back(f);
+    }
+    return out;
+  }
+
+  std::string claimed_schemes() const {
+    std::string out;
+    for (const auto& [s, d] : by_scheme) out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "none" : out;
+  }
+};
+
+std::vector<fs::path> plugin_search_path(const std::vector<std::string>& flags, const config* cfg) {
+  std::vector<fs::path> out;
+  for (const auto& f : flags) out.push_back(fs::absolute(f).lexically_normal());
+  if (const char* env = std::getenv("RETORT_PLUGIN_PATH"); env && *env) {
+    std::string_view rest = env;
+    while (true) {
+      auto colon = rest.find(':');
+      std::string_view part = rest.substr(0, colon);
+      if (part.empty())
+        throw sdk::error(sdk::error_kind::usage,
+                         "RETORT_PLUGIN_PATH has an empty component; separate directories with single ':'");
+      out.push_back(fs::absolute(fs::path(part)).lexically_normal());
+      if (colon == std::string_view::npos) break;
+      rest = rest.substr(colon + 1);
+    }
+  }
+  if (cfg) out.insert(out.end(), cfg->plugin_paths.begin(), cfg->plugin_paths.end());
+  std::error_code ec;
+  fs::path self = dll::program_location(ec);
+  if (!ec) out.push_back((self.parent_path() / ".." / "lib" / "retort" / "plugins").lexically_normal());
+  return out;
+}
+
+plugin_host::plugin_host(std::vector<fs::path> search_path) : impl_(std::make_unique<impl>()) {
+  impl_->search_path = std::move(search_path);
+}
+
+plugin_host::~plugin_host() = default;
+
+const std::vector<fs::path>& plugin_host::search_path() const noexcept { return impl_->search_path; }
+
+const sdk::dialect& plugin_host::dialect_for(const sdk::url& u) {
+  auto& I = *impl_;
+  auto known = [&]() -> const sdk::dialect* {
+    if (auto it = I.scheme_claimants.find(u.scheme); it != I.scheme_claimants.end() && it->second.size() > 1)
+      throw sdk::error(sdk::error_kind::plugin, "plugins " + it->second[0].string() + " and " + it->second[1].string() +
+                                                    " both claim the URL scheme '" + u.scheme +
+                                                    "'; remove one of them from the plugin path");
+    auto it = I.by_scheme.find(u.scheme);
+    return it == I.by_scheme.end() ? nullptr : it->second;
+  };
+  if (auto* d = known()) return *d;
+  // The file a well-known scheme lives in first; scan every dialect plugin only on a miss.
+  const std::string wanted = "retort-dialect-" + dialect_plugin_for(u.scheme) + ".so";
+  for (const auto& dir : I.search_path)
+    if (std::error_code ec; fs::exists(dir / wanted, ec)) {
+      I.load(dir / wanted);
+      if (auto* d = known()) return *d;
+      break;
+    }
+  for (const auto& f : I.files("dialect")) {
+    try {
+      I.load(f);
+    } catch (const sdk::error& e) {
+      if (auto it = I.scheme_claimants.find(u.scheme); it != I.scheme_claimants.end()) known();  // a clash: report it
+    }
+  }
+  if (auto* d = known()) return *d;
+  std::string path;
+  for (const auto& p : I.search_path) path += (path.empty() ? "" : ":") + p.string();
+  throw sdk::error(sdk::error_kind::input, "unknown URL scheme '" + u.scheme + "' in " + u.redacted() +
+                                               ": the installed dialect plugins claim " + I.claimed_schemes() +
+                                               " (plugin search path: " + path + "; `retort plugins` lists them)");
+}
+
+void plugin_host::load_named(const std::vector<std::string>& names) {
+  auto& I = *impl_;
+  for (const auto& n : names) {
+    std::vector<std::string> candidates;
+    if (n.find('-') != std::string::npos) candidates.push_back("retort-" + n + ".so");
+    else candidates = {"retort-ops-" + n + ".so", "retort-hooks-" + n + ".so", "retort-dialect-" + n + ".so"};
+    bool found = false;
+    for (const auto& dir : I.search_path) {
+      for (const auto& c : candidates)
+        if (std::error_code ec; fs::exists(dir / c, ec)) {
+          I.load(dir / c);
+          found = true;
+          break;
+        }
+      if (found) break;
+    }
+    if (!found) {
+      std::string path;
+      for (const auto& p : I.search_path) path += (path.empty() ? "" : ":") + p.string();
+      throw sdk::error(sdk::error_kind::plugin, "plugin '" + n + "' (listed in retort.toml) was not found: looked for " +
+                                                    candidates.front() + " in " + path);
+    }
+  }
+}
+
+void plugin_host::load_file(const fs::path& file) { impl_->load(fs::absolute(file).lexically_normal()); }
+
+std::vector<plugin_report> plugin_host::scan() {
+  auto& I = *impl_;
+  std::vector<plugin_report> out;
+  std::set<std::string> seen;
+  for (const auto& dir : I.search_path) {
+    std::error_code ec;
+    std::vector<fs::path> here;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().filename().string().rfind("retort-", 0) == 0 && it->path().extension() == ".so")
+        here.push_back(it->path());
+    std::sort(here.begin(), here.end());
+    for (const auto& f : here) {
+      plugin_report r;
+      r.file = f;
+      if (!seen.insert(f.filename().string()).second) {
+        r.status = plugin_report::state::shadowed;
+        r.reason = "a file of the same name comes earlier on the search path";
+        out.push_back(std::move(r));
+        continue;
+      }
+      try {
+        I.load(f);
+        r.status = plugin_report::state::loaded;
+      } catch (const sdk::error& e) {
+        r.reason = e.what();
+      }
+      for (const auto& p : I.loaded)
+        if (p->file == f) {
+          r.kind = p->kind;
+          r.name = p->name;
+          r.version = p->version;
+          r.schemes = p->schemes;
+          for (const auto& op : p->reg.operations) r.operations.push_back(op->name());
+          for (const auto& [h, mask] : p->reg.hooks) r.hooks.push_back(h->name());
+        }
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+const sdk::operation_type* plugin_host::find_operation(std::string_view name) const {
+  if (const auto* t = builtin_operation_type(name)) return t;
+  auto it = impl_->operations.find(name);
+  return it == impl_->operations.end() ? nullptr : it->second;
+}
+
+const sdk::op_renderer* plugin_host::find_renderer(std::string_view op, std::string_view dialect) const {
+  auto it = impl_->renderers.find(std::pair<std::string, std::string>(op, dialect));
+  return it == impl_->renderers.end() ? nullptr : it->second;
+}
+
+std::vector<std::pair<sdk::hook*, std::uint32_t>> plugin_host::hooks() const {
+  std::vector<std::pair<sdk::hook*, std::uint32_t>> out;
+  for (const auto& p : impl_->loaded)
+    for (const auto& [h, mask] : p->reg.hooks) out.emplace_back(h.get(), mask);
+  return out;
+}
+
+}  // namespace retort

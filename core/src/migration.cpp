@@ -1,0 +1,308 @@
+// migration.cpp — migration files (TOML ops or SQL), read without executing anything.
+#include "migration.hpp"
+
+#include "toml_value.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+namespace retort {
+namespace fs = std::filesystem;
+namespace {
+
+[[noreturn]] void fail_at(const fs::path& file, int line, const std::string& what) {
+  throw sdk::error(sdk::error_kind::input, file.string() + ":" + std::to_string(line) + ": " + what);
+}
+
+void check_id(const sdk::fields& f, std::string_view key, const std::string& id) {
+  if (!valid_revision_id(id))
+    f.fail(*f.find(key), key, "'" + id + "' is not a valid revision id (letters, digits, _ and -, at most 64)");
+}
+
+/// Top-level keys come before the first table header in TOML, so the header can be read from the
+/// text before the first line that starts with '['. Files are parsed whole only when a plan needs
+/// their operations.
+std::string_view toml_header_text(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (text[pos] == '[') return text.substr(0, pos);
+    auto nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return text;
+}
+
+void read_toml_header(migration& m, const sdk::value& root) {
+  sdk::fields f(root, "migration");
+  f.only({"revision", "down_revision", "branch_labels", "depends_on", "message", "transactional", "upgrade",
+          "downgrade"});
+  m.id = f.required_string("revision");
+  check_id(f, "revision", m.id);
+  for (auto& p : f.strings("down_revision"))
+    if (!p.empty()) {
+      check_id(f, "down_revision", p);
+      m.parents.push_back(std::move(p));
+    }
+  m.branch_labels = f.strings("branch_labels");
+  for (const auto& l : m.branch_labels) check_id(f, "branch_labels", l);
+  m.depends_on = f.strings("depends_on");
+  m.message = f.optional_string("message").value_or("");
+  m.transactional = f.boolean("transactional", true);
+}
+
+struct sql_sections {
+  std::string upgrade, downgrade;
+  bool has_upgrade = false, has_downgrade = false;
+};
+
+/// Reads `-- retort:key value` lines into `m` (when given) and splits the two sections.
+sql_sections read_sql(const fs::path& path, std::string_view text, migration* m) {
+  sql_sections out;
+  std::string* section = nullptr;
+  int line_no = 0;
+  std::size_t pos = 0;
+  bool seen_revision = false;
+  while (pos <= text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    ++line_no;
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+    while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ' || trimmed.back() == '\t'))
+      trimmed.remove_suffix(1);
+    constexpr std::string_view marker = "-- retort:";
+    if (trimmed.substr(0, marker.size()) == marker) {
+      std::string_view rest = trimmed.substr(marker.size());
+      auto sp = rest.find_first_of(" \t");
+      std::string key(rest.substr(0, sp));
+      std::string val(sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1));
+      while (!val.empty() && (val.front() == ' ' || val.front() == '\t')) val.erase(0, 1);
+      if (key == "upgrade") {
+        if (out.has_upgrade) fail_at(path, line_no, "a second '-- retort:upgrade' marker");
+        out.has_upgrade = true;
+        section = &out.upgrade;
+        continue;
+      }
+      if (key == "downgrade") {
+        if (!out.has_upgrade) fail_at(path, line_no, "'-- retort:downgrade' before '-- retort:upgrade'");
+        if (out.has_downgrade) fail_at(path, line_no, "a second '-- retort:downgrade' marker");
+        out.has_downgrade = true;
+        section = &out.downgrade;
+        continue;
+      }
+      if (section) fail_at(path, line_no, "header '-- retort:" + key + "' after '-- retort:upgrade'; headers come first");
+      if (!m) continue;
+      std::vector<std::string> words;
+      std::istringstream ws(val);
+      for (std::string w; ws >> w;) words.push_back(w);
+      auto ids = [&](const char* what) {
+        for (const auto& w : words)
+          if (!valid_revision_id(w))
+            fail_at(path, line_no, "field '" + std::string(what) + "': '" + w + "' is not a valid revision id");
+        return words;
+      };
+      if (key == "revision") {
+        if (words.size() != 1) fail_at(path, line_no, "field 'revision': expected one revision id");
+        m->id = ids("revision").front();
+        seen_revision = true;
+      } else if (key == "down_revision") m->parents = ids("down_revision");
+      else if (key == "branch_labels") m->branch_labels = ids("branch_labels");
+      else if (key == "depends_on") m->depends_on = words;
+      else if (key == "message") m->message = val;
+      else if (key == "transactional") {
+        if (val != "true" && val != "false") fail_at(path, line_no, "field 'transactional': expected true or false");
+        m->transactional = val == "true";
+      } else
+        fail_at(path, line_no, "unknown header '-- retort:" + key +
+                                   "' (known: revision, down_revision, message, branch_labels, depends_on, "
+                                   "transactional, upgrade, downgrade)");
+      continue;
+    }
+    if (section) {
+      section->append(line);
+      section->push_back('\n');
+    } else if (!trimmed.empty() && trimmed.substr(0, 2) != "--") {
+      fail_at(path, line_no, "SQL before '-- retort:upgrade'; the statements go after that marker");
+    }
+  }
+  if (m && !seen_revision) fail_at(path, 1, "field 'revision': missing '-- retort:revision <id>' header");
+  if (!out.has_upgrade) fail_at(path, line_no, "missing '-- retort:upgrade' marker");
+  return out;
+}
+
+/// The op's table without its `op` key, so an operation type sees only its own fields.
+sdk::value without_op_key(const sdk::value& v) {
+  sdk::value_table t;
+  for (const auto& [k, child] : *v.table())
+    if (k != "op") t.emplace_back(k, child);
+  return {std::move(t), v.where()};
+}
+
+std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const sdk::value& root, const char* section,
+                                                      const op_catalog& catalog, bool& present) {
+  std::vector<std::unique_ptr<sdk::operation>> out;
+  const sdk::value* list = root.find(section);
+  present = list != nullptr;
+  if (!list) return out;
+  const std::string where = "revision " + m.id + ": [[" + section + "]]";
+  const auto* arr = list->array();
+  if (!arr) sdk::fields(root, "revision " + m.id).fail(*list, section, "expected [[" + std::string(section) + "]] tables");
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string ctx = where + " #" + std::to_string(i + 1);
+    sdk::fields f((*arr)[i], ctx);
+    std::string name = f.required_string("op");
+    const sdk::operation_type* type = catalog.find_operation(name);
+    if (!type) {
+      std::string known;
+      for (const auto& n : builtin_operation_names()) known += (known.empty() ? "" : ", ") + n;
+      f.fail(*f.find("op"), "op",
+             "unknown operation '" + name + "' (built-in: " + known +
+                 "; an op from a plugin needs that plugin listed in retort.toml's `plugins`)");
+    }
+    sdk::value args = without_op_key((*arr)[i]);
+    out.push_back(type->parse(sdk::fields(args, ctx + " (" + name + ")")));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool valid_revision_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+}
+
+migration read_migration_header(const fs::path& path) {
+  migration m;
+  m.path = path;
+  const std::string text = read_file(path);
+  if (path.extension() == ".sql") {
+    m.format = file_format::sql;
+    read_sql(path, text, &m);
+    return m;
+  }
+  m.format = file_format::toml;
+  std::string_view head = toml_header_text(text);
+  if (head.size() < text.size()) {
+    try {
+      read_toml_header(m, parse_toml(head, path.string()));
+      return m;
+    } catch (const sdk::error&) {
+      m = migration{};  // e.g. a multi-line string holding a '[' line: read the whole file instead
+      m.path = path;
+    }
+  }
+  read_toml_header(m, parse_toml(text, path.string()));
+  return m;
+}
+
+migration_body read_migration_body(const migration& m, const op_catalog& catalog) {
+  migration_body body;
+  const std::string text = read_file(m.path);
+  if (m.format == file_format::sql) {
+    sql_sections s = read_sql(m.path, text, nullptr);
+    std::optional<std::string> down;
+    if (s.has_downgrade) down = s.downgrade;
+    body.upgrade.push_back(std::make_unique<builtin_operation>(sdk::ops::sql{s.upgrade, std::nullopt, down}));
+    if (s.has_downgrade) {
+      body.has_downgrade = true;
+      body.downgrade.push_back(std::make_unique<builtin_operation>(sdk::ops::sql{s.downgrade, std::nullopt, s.upgrade}));
+    }
+    return body;
+  }
+  sdk::value root = parse_toml(text, m.path.string());
+  bool has_upgrade = false;
+  body.upgrade = read_ops(m, root, "upgrade", catalog, has_upgrade);
+  body.downgrade = read_ops(m, root, "downgrade", catalog, body.has_downgrade);
+  return body;
+}
+
+std::vector<migration> read_migrations(const fs::path& versions_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(versions_dir, ec))
+    throw sdk::error(sdk::error_kind::input, versions_dir.string() +
+                                                 ": no such directory; check script_location in retort.toml "
+                                                 "or run `retort init`");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(versions_dir)) {
+    const auto& p = entry.path();
+    auto ext = p.extension();
+    if ((ext == ".toml" || ext == ".sql") && p.filename().string().front() != '.' && entry.is_regular_file())
+      files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<migration> out;
+  out.reserve(files.size());
+  for (const auto& f : files) out.push_back(read_migration_header(f));
+  return out;
+}
+
+namespace {
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+std::string toml_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_string(v[i]);
+  return out + "]";
+}
+}  // namespace
+
+std::string render_new_migration(const migration& m, const std::string& create_date) {
+  std::ostringstream out;
+  if (m.format == file_format::sql) {
+    std::string msg = m.message;
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    out << "-- retort:revision " << m.id << "\n";
+    if (!m.parents.empty()) {
+      out << "-- retort:down_revision";
+      for (const auto& p : m.parents) out << " " << p;
+      out << "\n";
+    }
+    if (!m.branch_labels.empty()) {
+      out << "-- retort:branch_labels";
+      for (const auto& l : m.branch_labels) out << " " << l;
+      out << "\n";
+    }
+    if (!m.depends_on.empty()) {
+      out << "-- retort:depends_on";
+      for (const auto& d : m.depends_on) out << " " << d;
+      out << "\n";
+    }
+    out << "-- retort:message " << msg << "\n"
+        << "-- Created " << create_date << "\n"
+        << "-- retort:upgrade\n\n"
+        << "-- retort:downgrade\n\n";
+    return out.str();
+  }
+  out << "# " << create_date << ": created by `retort revision`. Operations and their fields:\n"
+      << "# docs/file-formats.md. [[downgrade]] may be left out when every upgrade op has an inverse.\n"
+      << "revision      = " << toml_string(m.id) << "\n";
+  if (m.parents.size() > 1) out << "down_revision = " << toml_list(m.parents) << "\n";
+  else out << "down_revision = " << toml_string(m.parents.empty() ? "" : m.parents.front()) << "\n";
+  if (!m.branch_labels.empty()) out << "branch_labels = " << toml_list(m.branch_labels) << "\n";
+  if (!m.depends_on.empty()) out << "depends_on    = " << toml_list(m.depends_on) << "\n";
+  out << "message       = " << toml_string(m.message) << "\n\n"
+      << "# [[upgrade]]\n"
+      << "# op = \"create_table\"\n"
+      << "# table = \"example\"\n"
+      << "# columns = [ { name = \"id\", type = \"bigint\", primary_key = true, autoincrement = true } ]\n";
+  return out.str();
+}
+
+}  // namespace retort

@@ -1,0 +1,49 @@
+// migration.hpp — migration files (TOML ops or SQL), read without executing anything.
+#pragma once
+
+#include "operations.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+enum class file_format { toml, sql };
+
+/// What the revision graph needs of a file: read fast, from the file's header only.
+struct migration {
+  std::string id;
+  std::vector<std::string> parents;  ///< down_revision: none for a root, several for a merge
+  std::vector<std::string> depends_on;
+  std::vector<std::string> branch_labels;
+  std::string message;
+  bool transactional = true;
+  std::filesystem::path path;
+  file_format format = file_format::toml;
+};
+
+/// The operations of one migration, read when a plan needs them.
+struct migration_body {
+  std::vector<std::unique_ptr<sdk::operation>> upgrade;
+  std::vector<std::unique_ptr<sdk::operation>> downgrade;
+  bool has_downgrade = false;  ///< a [[downgrade]] section or `-- retort:downgrade` was written
+};
+
+/// Letters, digits, `_` and `-`, at most 64 characters.
+bool valid_revision_id(std::string_view id);
+
+/// Reads the header of a `.toml` or `.sql` migration; errors name file:line:field.
+migration read_migration_header(const std::filesystem::path& path);
+
+/// Reads the operations of a migration; op names are looked up in `catalog`.
+migration_body read_migration_body(const migration& m, const op_catalog& catalog);
+
+/// Every `.toml` and `.sql` file in `versions_dir`, in file-name order (creation order).
+std::vector<migration> read_migrations(const std::filesystem::path& versions_dir);
+
+/// The text of a new migration file.
+std::string render_new_migration(const migration& m, const std::string& create_date);
+
+}  // namespace retort

@@ -1,0 +1,47 @@
+// operations.hpp — the built-in operations: parsing them from files, their inverses and their
+// effect on the neutral schema. Rendering is the dialect's.
+#pragma once
+
+#include <retort/sdk/operation.hpp>
+#include <retort/sdk/ops.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+/// Where a migration's op names are looked up: the built-ins, then the op plugins loaded.
+class op_catalog {
+ public:
+  virtual ~op_catalog() = default;
+  virtual const sdk::operation_type* find_operation(std::string_view name) const = 0;
+  virtual const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const = 0;
+};
+
+/// A built-in operation; `render` defers to the dialect.
+class builtin_operation final : public sdk::operation {
+ public:
+  explicit builtin_operation(sdk::builtin_op op) : op_(std::move(op)) {}
+  const sdk::builtin_op& op() const noexcept { return op_; }
+
+  std::string name() const override;
+  std::vector<sdk::statement> render(const sdk::dialect& d, const sdk::schema& before) const override;
+  std::unique_ptr<sdk::operation> inverse(const sdk::schema& before) const override;
+  void apply(sdk::schema& s) const override;
+
+ private:
+  sdk::builtin_op op_;
+};
+
+/// The names of the built-in operations, reserved for them.
+const std::vector<std::string>& builtin_operation_names();
+/// The built-in operation type called `name`, or null.
+const sdk::operation_type* builtin_operation_type(std::string_view name);
+
+/// A table definition in the `create_table` / schema-model vocabulary (columns, primary_key,
+/// foreign_keys, indexes, checks); `name` comes from the caller.
+sdk::table parse_table(const sdk::fields& f, std::string name);
+
+}  // namespace retort

@@ -1,0 +1,152 @@
+// planner.cpp — from the database's heads to a target: steps, version-table transitions, statements.
+#include "planner.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace retort {
+namespace {
+
+std::vector<rev> remove(std::vector<rev> from, const std::vector<rev>& gone) {
+  from.erase(std::remove_if(from.begin(), from.end(),
+                            [&](rev r) { return std::find(gone.begin(), gone.end(), r) != gone.end(); }),
+             from.end());
+  return from;
+}
+
+std::vector<rev> parents_and_deps(const revision_graph& g, rev r) {
+  std::vector<rev> out = g.parents(r);
+  out.insert(out.end(), g.dependencies(r).begin(), g.dependencies(r).end());
+  return out;
+}
+
+bool matches_dialect(const std::string& wanted, const sdk::dialect& d) {
+  if (wanted == d.name()) return true;
+  for (const auto& s : d.schemes())
+    if (wanted == s) return true;
+  return false;
+}
+
+std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
+                                      const op_catalog& catalog) {
+  if (const auto* b = dynamic_cast<const builtin_operation*>(&op))
+    if (const auto* s = std::get_if<sdk::ops::sql>(&b->op()); s && s->dialect && !matches_dialect(*s->dialect, d))
+      return {};
+  if (const sdk::op_renderer* r = catalog.find_renderer(op.name(), d.name())) return r->render(op, d, before);
+  return op.render(d, before);
+}
+
+/// Runs `fn`, adding the revision and operation to any error it throws.
+template <class Fn> auto in_context(const migration& m, const char* section, std::size_t i, const sdk::operation& op, Fn fn) {
+  try {
+    return fn();
+  } catch (const sdk::error& e) {
+    throw sdk::error(e.kind(), "revision " + m.id + " (" + m.path.filename().string() + "), [[" + section + "]] #" +
+                                   std::to_string(i + 1) + " (" + op.name() + "): " + e.what());
+  } catch (const std::exception& e) {
+    throw sdk::error(sdk::error_kind::plugin, "revision " + m.id + ", [[" + section + "]] #" + std::to_string(i + 1) +
+                                                  " (" + op.name() + "): the operation failed: " + e.what());
+  }
+}
+
+}  // namespace
+
+std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target) {
+  auto have = g.closure(current);
+  auto want = g.closure(target);
+  std::vector<step> plan;
+  std::vector<rev> heads = g.heads_of(current);
+  for (rev r = 0; r < g.size(); ++r) {
+    if (!want[r] || have[r]) continue;
+    step s{r, direction::up, heads, {}, {}};
+    heads = remove(heads, parents_and_deps(g, r));
+    heads.push_back(r);
+    std::sort(heads.begin(), heads.end());
+    s.heads_after = heads;
+    plan.push_back(std::move(s));
+  }
+  return plan;
+}
+
+std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target) {
+  auto have = g.closure(current);
+  for (rev t : target)
+    if (!have[t])
+      throw sdk::error(sdk::error_kind::usage, "revision " + g.at(t).id +
+                                                   " is not applied, so it is not a downgrade target; "
+                                                   "`retort current` shows where the database is");
+  auto keep = g.closure(target);
+  std::vector<step> plan;
+  std::vector<rev> heads = g.heads_of(current);
+  for (rev r = g.size(); r-- > 0;) {
+    if (!have[r] || keep[r]) continue;
+    step s{r, direction::down, heads, {}, {}};
+    heads = remove(heads, {r});
+    auto still = g.closure(heads);
+    for (rev p : parents_and_deps(g, r))
+      if (!still[p] && std::find(heads.begin(), heads.end(), p) == heads.end()) heads.push_back(p);
+    heads = g.heads_of(heads);
+    s.heads_after = heads;
+    plan.push_back(std::move(s));
+  }
+  return plan;
+}
+
+void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,
+                 const sdk::dialect& d, const op_catalog& catalog) {
+  if (plan.empty()) return;
+  std::vector<char> walk = g.closure(start);
+  std::vector<step*> in_plan(g.size(), nullptr);
+  for (auto& s : plan) {
+    walk[s.r] = 1;
+    in_plan[s.r] = &s;
+  }
+  // Downgrades keep each migration's undo operations, computed when the walk passes it.
+  std::map<rev, std::vector<std::unique_ptr<sdk::operation>>> undo;
+
+  sdk::schema schema;
+  for (rev r = 0; r < g.size(); ++r) {
+    if (!walk[r]) continue;
+    const migration& m = g.at(r);
+    migration_body body = read_migration_body(m, catalog);
+    step* s = in_plan[r];
+    bool need_inverse = s && s->dir == direction::down && !body.has_downgrade;
+    for (std::size_t i = 0; i < body.upgrade.size(); ++i) {
+      const sdk::operation& op = *body.upgrade[i];
+      if (s && s->dir == direction::up) {
+        auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
+        s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
+      }
+      if (need_inverse) {
+        auto inv = op.inverse(schema);
+        if (!inv)
+          throw sdk::error(sdk::error_kind::input,
+                           "revision " + m.id + " (" + m.path.filename().string() + ") cannot be downgraded: [[upgrade]] #" +
+                               std::to_string(i + 1) + " (" + op.name() +
+                               ") has no inverse and the file has no [[downgrade]] section; add one that "
+                               "reverts it");
+        undo[r].push_back(std::move(inv));
+      }
+      op.apply(schema);
+    }
+    if (s && s->dir == direction::down) {
+      if (body.has_downgrade) undo[r] = std::move(body.downgrade);
+      else std::reverse(undo[r].begin(), undo[r].end());
+    }
+  }
+  // Downgrades render newest first, against the schema as it stands after the steps before.
+  for (auto& s : plan) {
+    if (s.dir != direction::down) continue;
+    const migration& m = g.at(s.r);
+    auto& ops = undo[s.r];
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
+      s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
+      ops[i]->apply(schema);
+    }
+  }
+}
+
+}  // namespace retort

@@ -1,0 +1,283 @@
+// runner.cpp — runs a plan against a database, and renders the same plan as an offline script.
+#include "runner.hpp"
+
+#include "checksum.hpp"
+#include "target.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <sstream>
+
+namespace retort {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::string shorten(const std::string& sql, std::size_t max = 300) {
+  std::string one;
+  for (char c : sql) one += (c == '\n' || c == '\t') ? ' ' : c;
+  return one.size() > max ? one.substr(0, max) + " …" : one;
+}
+
+std::string describe(const sdk::error& e) {
+  std::string out = e.what();
+  if (!e.sqlstate().empty()) out += " [SQLSTATE " + e.sqlstate() + "]";
+  return out;
+}
+
+/// Turns anything a plugin threw into a core error of kind `database`.
+template <class Fn> void guarded(Fn fn) {
+  try {
+    fn();
+  } catch (const sdk::error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw sdk::error(sdk::error_kind::database, e.what());
+  }
+}
+
+/// The run's session lock, released however the run ends.
+class held_lock {
+ public:
+  held_lock(sdk::connection& c, std::string key, std::chrono::milliseconds timeout) : c_(c), key_(std::move(key)) {
+    guarded([&] { c_.lock(key_, timeout); });
+  }
+  ~held_lock() {
+    try {
+      c_.unlock(key_);
+    } catch (...) {
+    }
+  }
+  held_lock(const held_lock&) = delete;
+  held_lock& operator=(const held_lock&) = delete;
+
+ private:
+  sdk::connection& c_;
+  std::string key_;
+};
+
+}  // namespace
+
+std::vector<std::string> ids_of(const revision_graph& g, const std::vector<rev>& revs) {
+  std::vector<std::string> out;
+  out.reserve(revs.size());
+  for (auto r : revs) out.push_back(g.at(r).id);
+  return out;
+}
+
+runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
+               const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks)
+    : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)) {}
+
+std::string runner::lock_key() const { return "retort:" + store_.version_table(); }
+
+std::vector<rev> runner::read_heads() { return revisions_of(g_, store_.read_heads(conn_)); }
+
+bool runner::emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason) {
+  for (auto& [h, mask] : hooks_) {
+    if (!(mask & static_cast<std::uint32_t>(what))) continue;
+    sdk::verdict v;
+    try {
+      v = h->on_event(ctx);
+    } catch (const std::exception& e) {
+      v = {false, std::string("hook threw: ") + e.what()};
+    }
+    if (!v.allow) {
+      if (reason) *reason = "hook '" + h->name() + "': " + v.reason;
+      return false;
+    }
+  }
+  return true;
+}
+
+void runner::ensure_tables(const run_options& opts) {
+  // Checked again inside the write transaction, so two first runs do not both create them.
+  if (store_.create_sql(&conn_).empty()) return;
+  guarded([&] { conn_.begin(opts.lock_timeout); });
+  try {
+    for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
+    conn_.commit();
+  } catch (...) {
+    rollback_quietly();
+    throw;
+  }
+}
+
+void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts) {
+  const migration& m = g_.at(s.r);
+  const std::string started = utc_now();
+  const auto t0 = clock::now();
+  statements_done_ = 0;
+  sdk::hook_context ctx{sdk::event::before_migration, m.id, to_string(s.dir), {}, {}, index + 1, count};
+  std::string reason;
+  if (!emit(sdk::event::before_migration, ctx, &reason))
+    throw sdk::error(sdk::error_kind::database, "revision " + m.id + " was stopped before it ran by " + reason);
+  try {
+    for (; statements_done_ < s.statements.size(); ++statements_done_)
+      guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
+    for (const auto& sql : store_.transition_sql(ids_of(g_, s.heads_before), ids_of(g_, s.heads_after)))
+      guarded([&] { conn_.execute(sql); });
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+    history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, current_operator(),
+                    static_cast<std::int64_t>(s.statements.size()), static_cast<std::int64_t>(s.statements.size()), {}};
+    guarded([&] { conn_.execute(store_.history_sql(e)); });
+  } catch (const sdk::error& err) {
+    std::string where = statements_done_ < s.statements.size()
+                            ? "statement " + std::to_string(statements_done_ + 1) + " of " +
+                                  std::to_string(s.statements.size()) + ":\n  " + shorten(s.statements[statements_done_].sql)
+                            : "while recording it in the version table";
+    std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") failed " +
+                      (s.dir == direction::up ? "to upgrade" : "to downgrade") + " at " + where + "\n" + describe(err);
+    ctx.what = sdk::event::failure;
+    ctx.error = msg;
+    emit(sdk::event::failure, ctx);
+    sdk::error out(sdk::error_kind::database, msg);
+    out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
+    throw out;
+  }
+  ctx.what = sdk::event::after_migration;
+  emit(sdk::event::after_migration, ctx);
+  if (opts.progress) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+    opts.progress("[" + std::to_string(index + 1) + "/" + std::to_string(count) + "] " +
+                  (s.dir == direction::up ? "upgrade " : "downgrade ") + m.id + " " + m.message + " (" +
+                  std::to_string(ms) + " ms)");
+  }
+}
+
+void runner::record_failure(const step& s, const std::string& message, const run_options& opts) {
+  // After the rollback, in a transaction of its own: the history keeps the failure even though
+  // the migration left no trace.
+  const migration& m = g_.at(s.r);
+  history_entry e{m.id, to_string(s.dir), m.transactional ? "failed" : "partial", file_checksum(m.path), utc_now(), {},
+                  current_operator(), static_cast<std::int64_t>(statements_done_),
+                  static_cast<std::int64_t>(s.statements.size()), message};
+  try {
+    conn_.begin(opts.lock_timeout);
+    conn_.execute(store_.history_sql(e));
+    conn_.commit();
+  } catch (...) {
+    rollback_quietly();
+  }
+}
+
+void runner::rollback_quietly() noexcept {
+  try {
+    conn_.rollback();
+  } catch (...) {
+  }
+}
+
+run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
+  ensure_tables(opts);
+  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+
+  run_result result;
+  std::vector<rev> heads = read_heads();
+  std::vector<step> plan = make_plan(heads);
+  render_plan(plan, g_, heads, d_, catalog_);
+  emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
+
+  const step* current = nullptr;
+  try {
+    if (opts.atomic && !plan.empty()) {
+      guarded([&] { conn_.begin(opts.lock_timeout); });
+      // Re-read under the write lock: another runner may have moved on since we planned.
+      if (auto now = read_heads(); now != heads) {
+        heads = now;
+        plan = make_plan(heads);
+        render_plan(plan, g_, heads, d_, catalog_);
+      }
+      for (std::size_t i = 0; i < plan.size(); ++i) {
+        current = &plan[i];
+        run_step(plan[i], i, plan.size(), opts);
+      }
+      guarded([&] { conn_.commit(); });
+      result.steps_run = plan.size();
+    } else {
+      for (std::size_t i = 0; i < plan.size();) {
+        current = nullptr;
+        const bool txn = g_.at(plan[i].r).transactional;
+        if (txn) guarded([&] { conn_.begin(opts.lock_timeout); });
+        if (auto now = read_heads(); now != plan[i].heads_before) {
+          // Another runner applied something since we planned (SQLite serialises writers per
+          // transaction, not per run): plan again from what is there now.
+          if (txn) rollback_quietly();
+          heads = now;
+          plan = make_plan(heads);
+          render_plan(plan, g_, heads, d_, catalog_);
+          i = 0;
+          continue;
+        }
+        current = &plan[i];
+        run_step(plan[i], i, plan.size(), opts);
+        if (txn) guarded([&] { conn_.commit(); });
+        ++i;
+        ++result.steps_run;
+      }
+    }
+  } catch (const sdk::error& err) {
+    rollback_quietly();
+    if (current) record_failure(*current, err.what(), opts);
+    throw;
+  }
+  result.heads = store_.read_heads(conn_);
+  emit(sdk::event::run_finished, {sdk::event::run_finished, {}, {}, {}, {}, result.steps_run, plan.size()});
+  return result;
+}
+
+run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows,
+                         const run_options& opts) {
+  ensure_tables(opts);
+  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  guarded([&] { conn_.begin(opts.lock_timeout); });
+  try {
+    auto now = read_heads();
+    auto after = target_rows(now);
+    for (const auto& sql : store_.transition_sql(ids_of(g_, now), ids_of(g_, after))) conn_.execute(sql);
+    for (auto r : after) {
+      history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, current_operator(),
+                      {}, {}, {}};
+      conn_.execute(store_.history_sql(e));
+    }
+    conn_.commit();
+  } catch (...) {
+    rollback_quietly();
+    throw;
+  }
+  return {0, store_.read_heads(conn_)};
+}
+
+std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
+                           const std::vector<step>& plan, bool atomic, bool create_tables) {
+  std::ostringstream out;
+  auto emit = [&](const std::string& sql) { out << sql << ";\n"; };
+  if (create_tables) {
+    for (const auto& sql : store.create_sql(nullptr)) emit(sql);
+    out << "\n";
+  }
+  if (atomic && !plan.empty()) emit(d.begin_sql());
+  const std::string operator_name = current_operator();
+  for (const auto& s : plan) {
+    const migration& m = g.at(s.r);
+    const bool txn = !atomic && m.transactional;
+    std::string from_text, to_text;
+    for (const auto& id : ids_of(g, s.heads_before)) from_text += (from_text.empty() ? "" : ", ") + id;
+    for (const auto& id : ids_of(g, s.heads_after)) to_text += (to_text.empty() ? "" : ", ") + id;
+    out << "-- Running " << (s.dir == direction::up ? "upgrade " : "downgrade ") << (from_text.empty() ? "base" : from_text)
+        << " -> " << (to_text.empty() ? "base" : to_text) << ": " << m.message << " (" << m.path.filename().string()
+        << ")\n";
+    if (txn) emit(d.begin_sql());
+    for (const auto& st : s.statements) emit(st.sql);
+    for (const auto& sql : store.transition_sql(ids_of(g, s.heads_before), ids_of(g, s.heads_after))) emit(sql);
+    history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), {}, {}, operator_name, {},
+                    static_cast<std::int64_t>(s.statements.size()), {}};
+    emit(store.history_sql(e));
+    if (txn) emit(d.commit_sql());
+    out << "\n";
+  }
+  if (atomic && !plan.empty()) emit(d.commit_sql());
+  return out.str();
+}
+
+}  // namespace retort

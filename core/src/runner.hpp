@@ -1,0 +1,76 @@
+// runner.hpp — runs a plan against a database, one transaction per migration (or one for all),
+// and renders the same plan as an offline script.
+#pragma once
+
+#include "planner.hpp"
+#include "state.hpp"
+
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/dialect.hpp>
+#include <retort/sdk/hook.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+struct run_options {
+  bool atomic = false;  ///< the whole plan in one transaction
+  std::chrono::milliseconds lock_timeout{60000};
+  /// Called with a line of progress ("[2/5] 9b3f2e61a0c4 create cases … 12 ms"), or empty.
+  std::function<void(const std::string&)> progress;
+};
+
+struct run_result {
+  std::size_t steps_run = 0;
+  std::vector<std::string> heads;  ///< the version table at the end
+};
+
+/// Plans from the heads the database holds; called again when another runner moved them.
+using plan_fn = std::function<std::vector<step>(const std::vector<rev>& current)>;
+
+class runner {
+ public:
+  runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
+         const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks);
+
+  /// Takes the lock, reads the heads under it, plans, renders (refusing before anything runs if
+  /// any step cannot be rendered or reversed) and runs. A failed migration is rolled back with its
+  /// version-table update, recorded as `failed` in the history, and reported (kind `database`)
+  /// with the revision, the statement and the database's message.
+  run_result run(const plan_fn& make_plan, const run_options& opts);
+
+  /// Sets the version table to `target` without running migrations (`stamp`).
+  run_result stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, const run_options& opts);
+
+ private:
+  std::vector<rev> read_heads();
+  void ensure_tables(const run_options& opts);
+  /// Runs one step's statements, version-table update and history row in the open transaction.
+  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts);
+  void record_failure(const step& s, const std::string& message, const run_options& opts);
+  void rollback_quietly() noexcept;
+  bool emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason = nullptr);
+  std::string lock_key() const;
+
+  const revision_graph& g_;
+  const sdk::dialect& d_;
+  sdk::connection& conn_;
+  const version_store& store_;
+  const op_catalog& catalog_;
+  std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks_;
+  std::size_t statements_done_ = 0;
+};
+
+/// The ids of `revs`, in order.
+std::vector<std::string> ids_of(const revision_graph& g, const std::vector<rev>& revs);
+
+/// The exact script `plan` runs online, without connecting: transaction statements as the mode
+/// says, version-table and history statements included; `create_tables` adds the CREATE TABLEs
+/// a script from base needs.
+std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
+                           const std::vector<step>& plan, bool atomic, bool create_tables);
+
+}  // namespace retort

@@ -1,0 +1,154 @@
+// state.cpp — the version table and the history log, as SQL the dialect renders.
+#include "state.hpp"
+
+#include <retort/sdk/ops.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <pwd.h>
+#include <unistd.h>
+
+#ifndef RETORT_VERSION
+#define RETORT_VERSION "0.0.0"
+#endif
+
+namespace retort {
+namespace {
+
+sdk::table version_table_def(const std::string& name) {
+  sdk::table t;
+  t.name = name;
+  sdk::column c;
+  c.name = "version_num";
+  c.type = "string(128)";
+  c.nullable = false;
+  c.primary_key = true;
+  t.columns.push_back(c);
+  return t;
+}
+
+sdk::table history_table_def(const std::string& name) {
+  sdk::table t;
+  t.name = name;
+  auto col = [&](const char* n, const char* type, bool nullable = true) {
+    sdk::column c;
+    c.name = n;
+    c.type = type;
+    c.nullable = nullable;
+    t.columns.push_back(c);
+  };
+  t.columns.push_back({"id", "integer", false, true, true, false, {}, {}, {}});
+  col("revision", "string(128)", false);
+  col("direction", "string(8)", false);
+  col("status", "string(16)", false);
+  col("checksum", "string(64)");
+  col("started_at", "timestamp", false);
+  col("duration_ms", "bigint");
+  col("applied_by", "string(255)");
+  col("tool_version", "string(32)");
+  col("statements_done", "integer");
+  col("statements_total", "integer");
+  col("error", "text");
+  return t;
+}
+
+}  // namespace
+
+version_store::version_store(const sdk::dialect& d, std::string version_table, std::string history_table)
+    : d_(d), version_table_(std::move(version_table)), history_table_(std::move(history_table)) {}
+
+std::vector<std::string> version_store::create_sql(sdk::connection* conn) const {
+  std::vector<std::string> out;
+  sdk::schema none;
+  for (const auto& def : {version_table_def(version_table_), history_table_def(history_table_)}) {
+    if (conn && conn->has_table(def.name)) continue;
+    for (auto& s : d_.render(sdk::ops::create_table{def}, none)) out.push_back(std::move(s.sql));
+  }
+  return out;
+}
+
+std::vector<std::string> version_store::transition_sql(const std::vector<std::string>& before,
+                                                       const std::vector<std::string>& after) const {
+  std::vector<std::string> gone, added;
+  for (const auto& b : before)
+    if (std::find(after.begin(), after.end(), b) == after.end()) gone.push_back(b);
+  for (const auto& a : after)
+    if (std::find(before.begin(), before.end(), a) == before.end()) added.push_back(a);
+  const std::string t = d_.quote_identifier(version_table_), col = d_.quote_identifier("version_num");
+  std::vector<std::string> out;
+  std::size_t paired = std::min(gone.size(), added.size());
+  for (std::size_t i = 0; i < paired; ++i)
+    out.push_back("UPDATE " + t + " SET " + col + " = " + d_.quote_literal(added[i]) + " WHERE " + col + " = " +
+                  d_.quote_literal(gone[i]));
+  for (std::size_t i = paired; i < gone.size(); ++i)
+    out.push_back("DELETE FROM " + t + " WHERE " + col + " = " + d_.quote_literal(gone[i]));
+  for (std::size_t i = paired; i < added.size(); ++i)
+    out.push_back("INSERT INTO " + t + " (" + col + ") VALUES (" + d_.quote_literal(added[i]) + ")");
+  return out;
+}
+
+std::string version_store::history_sql(const history_entry& e) const {
+  auto q = [&](const std::string& s) { return d_.quote_literal(s); };
+  auto num = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("NULL"); };
+  std::string cols, vals;
+  auto add = [&](const char* c, const std::string& v) {
+    cols += (cols.empty() ? "" : ", ") + d_.quote_identifier(c);
+    vals += (vals.empty() ? "" : ", ") + v;
+  };
+  add("revision", q(e.revision));
+  add("direction", q(e.direction));
+  add("status", q(e.status));
+  add("checksum", q(e.checksum));
+  add("started_at", e.started_at ? q(*e.started_at) : "CURRENT_TIMESTAMP");
+  add("duration_ms", num(e.duration_ms));
+  add("applied_by", q(e.applied_by));
+  add("tool_version", q(RETORT_VERSION));
+  add("statements_done", num(e.statements_done));
+  add("statements_total", num(e.statements_total));
+  add("error", e.error ? q(*e.error) : "NULL");
+  return "INSERT INTO " + d_.quote_identifier(history_table_) + " (" + cols + ") VALUES (" + vals + ")";
+}
+
+std::vector<std::string> version_store::read_heads(sdk::connection& conn) const {
+  std::vector<std::string> out;
+  if (!conn.has_table(version_table_)) return out;
+  for (auto& r : conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + d_.quote_identifier(version_table_)))
+    if (!r.empty() && r[0]) out.push_back(*r[0]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<sdk::row> version_store::read_history(sdk::connection& conn, std::size_t limit) const {
+  if (!conn.has_table(history_table_)) return {};
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  return conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("started_at") +
+                    ", " + c("duration_ms") + ", " + c("error") + ", " + c("statements_done") + ", " +
+                    c("statements_total") + " FROM " + c(history_table_.c_str()) + " ORDER BY " + c("id") +
+                    " DESC LIMIT " + std::to_string(limit));
+}
+
+std::string current_operator() {
+  std::string user;
+  if (const passwd* pw = getpwuid(getuid())) user = pw->pw_name;
+  else if (const char* u = std::getenv("USER")) user = u;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return user + "@" + host;
+}
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03d", buf, static_cast<int>(ms));
+  return out;
+}
+
+}  // namespace retort

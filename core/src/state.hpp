@@ -1,0 +1,58 @@
+// state.hpp — the version table (one row per applied head) and the append-only history log, as SQL
+// the dialect renders, so online runs and offline scripts write the same statements.
+#pragma once
+
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/dialect.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+struct history_entry {
+  std::string revision;
+  std::string direction;  ///< up, down, stamp
+  std::string status;     ///< applied, failed, partial
+  std::string checksum;   ///< SHA-256 of the migration file, hex
+  std::optional<std::string> started_at;  ///< ISO-8601 UTC; none: the database's CURRENT_TIMESTAMP
+  std::optional<std::int64_t> duration_ms;
+  std::string applied_by;
+  std::optional<std::int64_t> statements_done;
+  std::optional<std::int64_t> statements_total;
+  std::optional<std::string> error;
+};
+
+class version_store {
+ public:
+  version_store(const sdk::dialect& d, std::string version_table, std::string history_table);
+
+  const std::string& version_table() const noexcept { return version_table_; }
+  const std::string& history_table() const noexcept { return history_table_; }
+
+  /// CREATE TABLE statements for whichever of the two tables is missing (all when `conn` is null).
+  std::vector<std::string> create_sql(sdk::connection* conn) const;
+  /// INSERT / UPDATE / DELETE that turn the rows `before` into `after` (Alembic's semantics: an
+  /// UPDATE where one head replaces another).
+  std::vector<std::string> transition_sql(const std::vector<std::string>& before,
+                                          const std::vector<std::string>& after) const;
+  std::string history_sql(const history_entry& e) const;
+
+  /// The version table's rows, sorted; empty when the table does not exist yet.
+  std::vector<std::string> read_heads(sdk::connection& conn) const;
+  /// The newest history rows first: revision, direction, status, started_at, duration_ms, error.
+  std::vector<sdk::row> read_history(sdk::connection& conn, std::size_t limit) const;
+
+ private:
+  const sdk::dialect& d_;
+  std::string version_table_, history_table_;
+};
+
+/// user@host of the person running retort, for the history's applied_by.
+std::string current_operator();
+/// Now, as `YYYY-MM-DD HH:MM:SS.mmm` UTC.
+std::string utc_now();
+
+}  // namespace retort

@@ -1,0 +1,173 @@
+// sqlite_connection.cpp — a session on one SQLite file, through the SQLite3 C API.
+#include "sqlite_connection.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <sqlite3.h>
+
+#include <memory>
+
+namespace retort_sqlite {
+namespace {
+
+struct stmt_deleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using stmt_ptr = std::unique_ptr<sqlite3_stmt, stmt_deleter>;
+
+}  // namespace
+
+sqlite_connection::sqlite_connection(const sdk::url& where) : path_(where.database) {
+  int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw sdk::error(sdk::error_kind::database, "cannot open SQLite database " + where.redacted() + ": " + msg)
+        .with_native_code(rc);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 5000);
+  execute("PRAGMA foreign_keys = ON");
+}
+
+sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
+
+void sqlite_connection::fail(int rc, std::string_view sql) const {
+  std::string msg = "SQLite error: ";
+  msg += sqlite3_errmsg(db_);
+  if ((rc & 0xff) == SQLITE_BUSY)
+    throw sdk::error(sdk::error_kind::lock, "SQLite database " + path_ + " is locked by another writer: " +
+                                                sqlite3_errmsg(db_) + " (raise --lock-timeout to wait longer)")
+        .with_native_code(rc);
+  (void)sql;
+  throw sdk::error(sdk::error_kind::database, msg).with_native_code(rc);
+}
+
+void sqlite_connection::execute(std::string_view sql) {
+  const char* tail = sql.data();
+  const char* end = sql.data() + sql.size();
+  while (tail < end) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &raw, &tail);
+    if (rc != SQLITE_OK) fail(rc, sql);
+    stmt_ptr stmt(raw);
+    if (!stmt) continue;  // only whitespace or comments left
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) fail(rc, sql);
+  }
+}
+
+std::vector<sdk::row> sqlite_connection::query(std::string_view sql, const std::vector<sdk::param>& params) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  if (rc != SQLITE_OK) fail(rc, sql);
+  stmt_ptr stmt(raw);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    int at = static_cast<int>(i + 1);
+    if (auto* n = std::get_if<std::int64_t>(&params[i])) rc = sqlite3_bind_int64(stmt.get(), at, *n);
+    else if (auto* s = std::get_if<std::string>(&params[i]))
+      rc = sqlite3_bind_text(stmt.get(), at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    else rc = sqlite3_bind_null(stmt.get(), at);
+    if (rc != SQLITE_OK) fail(rc, sql);
+  }
+  std::vector<sdk::row> rows;
+  const int cols = sqlite3_column_count(stmt.get());
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    sdk::row r;
+    r.reserve(static_cast<std::size_t>(cols));
+    for (int c = 0; c < cols; ++c) {
+      if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) r.emplace_back(std::nullopt);
+      else
+        r.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c)),
+                                   static_cast<std::size_t>(sqlite3_column_bytes(stmt.get(), c))));
+    }
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) fail(rc, sql);
+  return rows;
+}
+
+void sqlite_connection::begin(std::chrono::milliseconds timeout) {
+  // PRAGMA foreign_keys is ignored inside a transaction, so it is switched before BEGIN.
+  execute("PRAGMA foreign_keys = OFF");
+  sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  try {
+    execute("BEGIN IMMEDIATE");
+  } catch (...) {
+    execute("PRAGMA foreign_keys = ON");
+    throw;
+  }
+}
+
+void sqlite_connection::commit() {
+  auto violations = query("PRAGMA foreign_key_check", {});
+  if (!violations.empty()) {
+    std::string msg = "FOREIGN KEY constraint failed at commit: ";
+    for (std::size_t i = 0; i < violations.size() && i < 5; ++i) {
+      const auto& v = violations[i];
+      msg += (i ? "; " : "") + std::string("a row of '") + v[0].value_or("?") + "' (rowid " + v[1].value_or("?") +
+             ") references a missing row of '" + v[2].value_or("?") + "'";
+    }
+    if (violations.size() > 5) msg += "; and " + std::to_string(violations.size() - 5) + " more";
+    throw sdk::error(sdk::error_kind::database, msg).with_native_code(SQLITE_CONSTRAINT_FOREIGNKEY);
+  }
+  execute("COMMIT");
+  execute("PRAGMA foreign_keys = ON");
+}
+
+void sqlite_connection::rollback() {
+  if (!sqlite3_get_autocommit(db_)) execute("ROLLBACK");
+  execute("PRAGMA foreign_keys = ON");
+}
+
+bool sqlite_connection::has_table(std::string_view name) {
+  return !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", {std::string(name)}).empty();
+}
+
+sdk::schema sqlite_connection::introspect() {
+  sdk::schema s;
+  for (const auto& t : query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", {})) {
+    sdk::table table;
+    table.name = t[0].value_or("");
+    for (const auto& c : query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", {table.name})) {
+      sdk::column col;
+      col.name = c[0].value_or("");
+      col.type = c[1].value_or("");
+      col.nullable = c[2].value_or("0") == "0";
+      col.server_default = c[3];
+      col.primary_key = c[4].value_or("0") != "0";
+      table.columns.push_back(std::move(col));
+    }
+    for (const auto& ix : query("SELECT name, \"unique\" FROM pragma_index_list(?) WHERE origin = 'c'", {table.name})) {
+      sdk::index index;
+      index.name = ix[0].value_or("");
+      index.table = table.name;
+      index.unique = ix[1].value_or("0") != "0";
+      for (const auto& col : query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", {index.name}))
+        index.columns.push_back(col[0].value_or(""));
+      table.indexes.push_back(std::move(index));
+    }
+    for (const auto& fk : query("SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?) "
+                                "ORDER BY id, seq",
+                                {table.name})) {
+      if (table.foreign_keys.empty() || fk[0] != table.foreign_keys.back().name) {
+        sdk::foreign_key k;
+        k.name = fk[0].value_or("");  // SQLite keeps no names: the id stands in
+        k.ref_table = fk[1].value_or("");
+        if (fk[4] && *fk[4] != "NO ACTION") k.on_delete = fk[4];
+        if (fk[5] && *fk[5] != "NO ACTION") k.on_update = fk[5];
+        table.foreign_keys.push_back(std::move(k));
+      }
+      table.foreign_keys.back().columns.push_back(fk[2].value_or(""));
+      table.foreign_keys.back().ref_columns.push_back(fk[3].value_or(""));
+    }
+    s.tables.emplace(table.name, std::move(table));
+  }
+  return s;
+}
+
+std::string sqlite_connection::server_version() { return sqlite3_libversion(); }
+
+}  // namespace retort_sqlite

@@ -1,0 +1,39 @@
+// sqlite_connection.hpp — a session on one SQLite file, through the SQLite3 C API.
+#pragma once
+
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/url.hpp>
+
+struct sqlite3;
+
+namespace retort_sqlite {
+
+namespace sdk = retort::sdk;
+
+/// Writers are serialised by `BEGIN IMMEDIATE` (with the busy timeout as the lock timeout), so
+/// `lock()` has nothing to do. Inside a migration's transaction foreign keys are checked once, at
+/// commit (PRAGMA foreign_key_check), so a table rebuild does not cascade into its children.
+class sqlite_connection final : public sdk::connection {
+ public:
+  explicit sqlite_connection(const sdk::url& where);
+  ~sqlite_connection() override;
+
+  void execute(std::string_view sql) override;
+  std::vector<sdk::row> query(std::string_view sql, const std::vector<sdk::param>& params) override;
+  void begin(std::chrono::milliseconds timeout) override;
+  void commit() override;
+  void rollback() override;
+  void lock(std::string_view, std::chrono::milliseconds) override {}
+  void unlock(std::string_view) override {}
+  bool has_table(std::string_view name) override;
+  sdk::schema introspect() override;
+  std::string server_version() override;
+
+ private:
+  [[noreturn]] void fail(int rc, std::string_view sql) const;
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace retort_sqlite

@@ -1,0 +1,50 @@
+// connection.hpp — one open database session, as the runner uses it.
+#pragma once
+
+#include <retort/sdk/abi.hpp>
+#include <retort/sdk/schema.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace retort::sdk {
+
+using param = std::variant<std::nullptr_t, std::int64_t, std::string>;
+using row = std::vector<std::optional<std::string>>;
+
+/// Every method throws `sdk::error` (kind `database`, with the SQLSTATE or native code the database
+/// gave) on failure. A connection is used from one thread.
+class RETORT_SDK_VISIBLE connection {
+ public:
+  virtual ~connection() = default;
+
+  /// Runs one statement that returns no rows.
+  virtual void execute(std::string_view sql) = 0;
+  /// Runs one statement with `?`-style positional parameters and returns its rows as text.
+  virtual std::vector<row> query(std::string_view sql, const std::vector<param>& params = {}) = 0;
+
+  /// Opens a transaction that also serialises writers where the database needs it (SQLite
+  /// `BEGIN IMMEDIATE`), waiting at most `timeout` for it.
+  virtual void begin(std::chrono::milliseconds timeout) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  /// Takes the named session lock that keeps two runners apart, waiting at most `timeout`;
+  /// throws an error of kind `lock` naming the holder where the database can tell.
+  /// Dialects whose `begin()` already serialises writers may do nothing here.
+  virtual void lock(std::string_view key, std::chrono::milliseconds timeout) = 0;
+  virtual void unlock(std::string_view key) = 0;
+
+  virtual bool has_table(std::string_view name) = 0;
+  /// The tables, columns, indexes and constraints as the neutral model sees them.
+  virtual schema introspect() = 0;
+  /// The server's version as it reports it ("3.40.1", "15.4").
+  virtual std::string server_version() = 0;
+};
+
+}  // namespace retort::sdk

@@ -1,0 +1,58 @@
+// dialect.hpp — what a database dialect plugin provides: naming, types, rendering, splitting, connecting.
+#pragma once
+
+#include <retort/sdk/abi.hpp>
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/ops.hpp>
+#include <retort/sdk/schema.hpp>
+#include <retort/sdk/statement.hpp>
+#include <retort/sdk/url.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort::sdk {
+
+struct capabilities {
+  bool transactional_ddl = false;  ///< DDL rolls back with its transaction
+  bool advisory_lock = false;      ///< `connection::lock` is a real, session-wide lock
+  bool alter_column = false;       ///< column changes in place (else the dialect rebuilds the table)
+  bool savepoints = false;
+  std::size_t max_identifier_length = 0;  ///< 0: no limit worth checking
+};
+
+/// @warning A published interface: within an ABI major it never gains, loses or reorders a virtual.
+class RETORT_SDK_VISIBLE dialect {
+ public:
+  virtual ~dialect() = default;
+
+  /// The dialect's name as ops and files refer to it ("sqlite", "postgresql", "mysql").
+  virtual std::string name() const = 0;
+  /// The URL schemes it claims, without `+driver` ("postgresql", "postgres").
+  virtual std::vector<std::string> schemes() const = 0;
+  virtual capabilities caps() const = 0;
+
+  virtual std::string quote_identifier(std::string_view name) const = 0;
+  virtual std::string quote_literal(std::string_view text) const = 0;
+  /// A neutral type (`string(255)`, `timestamptz`, …) in this database's spelling; other strings
+  /// pass through as written.
+  virtual std::string render_type(std::string_view neutral) const = 0;
+  /// Splits a script into statements (quotes, comments, dollar quotes, `DELIMITER`), without the `;`.
+  virtual std::vector<std::string> split_statements(std::string_view script) const = 0;
+
+  /// The statements of one built-in operation, given the schema just before it.
+  /// Throws `error` (kind `input`) for an operation this database cannot do.
+  virtual std::vector<statement> render(const builtin_op& op, const schema& before) const = 0;
+
+  /// Statements that open and close a transaction in an offline script ("BEGIN", "COMMIT").
+  virtual std::string begin_sql() const = 0;
+  virtual std::string commit_sql() const = 0;
+
+  /// Opens a session. Errors name the URL only through `url::redacted()`.
+  virtual std::unique_ptr<connection> connect(const url& where) const = 0;
+};
+
+}  // namespace retort::sdk
