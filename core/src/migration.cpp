@@ -65,7 +65,7 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
   int line_no = 0;
   std::size_t pos = 0;
   bool seen_revision = false;
-  while (pos <= text.size()) {
+  while (pos < text.size()) {
     auto nl = text.find('\n', pos);
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;

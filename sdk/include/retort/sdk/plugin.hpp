@@ -44,7 +44,7 @@ struct retort_plugin_manifest {
   const retort_plugin_manifest* retort_plugin_manifest_of_this_plugin() {                          \
     static const retort_plugin_manifest manifest = {                                               \
         sizeof(retort_plugin_manifest), RETORT_SDK_ABI_MAJOR, RETORT_SDK_ABI_MINOR, 0,             \
-        RETORT_SDK_TOOLCHAIN,           RETORT_SDK_VERSION,   #KIND,                #NAME,         \
+        RETORT_SDK_TOOLCHAIN,           RETORT_SDK_VERSION,   RETORT_DETAIL_STR(KIND), RETORT_DETAIL_STR(NAME), \
         VERSION,                        REGISTER_FN};                                              \
     return &manifest;                                                                              \
   }                                                                                                \

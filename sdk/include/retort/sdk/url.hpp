@@ -42,7 +42,7 @@ struct url {
     if (host.find(':') != std::string::npos) out += "[" + host + "]";
     else out += host;
     if (port) out += ":" + std::to_string(*port);
-    if (!database.empty() || !host.empty() || scheme == "sqlite") out += "/" + database;
+    if (!database.empty() || scheme == "sqlite") out += "/" + database;
     char sep = '?';
     for (const auto& [k, v] : query) {
       out += sep + k + "=" + (k == "password" || k == "passwd" ? std::string("***") : v);

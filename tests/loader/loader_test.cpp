@@ -1,0 +1,149 @@
+// loader_test.cpp — plugins built wrong on purpose are refused with the file named and what was
+// found against what was expected; a refused plugin leaves nothing registered.
+#include "loader/plugin_host.hpp"
+#include "url.hpp"
+
+#include <retort/sdk/abi.hpp>
+#include <retort/sdk/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using retort::plugin_host;
+
+namespace {
+
+fs::path fixture(const std::string& c, const std::string& name) {
+  return fs::path(FIXTURE_DIR) / c / ("retort-dialect-" + name + ".so");
+}
+
+/// Loading the fixture's file: the refusal's message (or "" when it loaded).
+std::string refusal(const std::string& c, const std::string& name) {
+  plugin_host host({fs::path(FIXTURE_DIR) / c});
+  try {
+    host.load_file(fixture(c, name));
+  } catch (const retort::sdk::error& e) {
+    EXPECT_EQ(e.kind(), retort::sdk::error_kind::plugin);
+    return e.what();
+  }
+  return "";
+}
+
+void expect_all(const std::string& text, std::initializer_list<std::string> parts) {
+  for (const auto& p : parts) EXPECT_NE(text.find(p), std::string::npos) << "missing '" << p << "' in: " << text;
+}
+
+}  // namespace
+
+TEST(loader, a_good_plugin_loads_and_claims_its_scheme) {
+  EXPECT_EQ(refusal("good", "fixture"), "");
+  plugin_host host({fs::path(FIXTURE_DIR) / "good"});
+  EXPECT_EQ(host.dialect_for(retort::parse_url("fixture://x")).name(), "fixture");
+}
+
+TEST(loader, another_abi_major_is_refused_before_dlopen) {
+  expect_all(refusal("abi2", "abi2"), {fixture("abi2", "abi2").string(), "built for SDK ABI 2", "this retort speaks 1",
+                                       "rebuild it against retort-sdk 1.x"});
+}
+
+TEST(loader, a_newer_abi_minor_is_refused) {
+  expect_all(refusal("minor", "minor"), {fixture("minor", "minor").string(), "SDK ABI 1.99", "this retort speaks 1.0"});
+}
+
+TEST(loader, another_toolchain_tag_is_refused) {
+  expect_all(refusal("toolchain", "toolchain"),
+             {fixture("toolchain", "toolchain").string(), "sparc-solaris-libfoo", RETORT_SDK_TOOLCHAIN});
+}
+
+TEST(loader, a_library_without_the_entry_symbol_is_not_a_plugin) {
+  expect_all(refusal("noentry", "noentry"), {fixture("noentry", "noentry").string(), "not a retort plugin", "retort_plugin_abi_1"});
+}
+
+TEST(loader, a_file_that_is_not_a_library_is_refused) {
+  expect_all(refusal("junk", "junk"), {fixture("junk", "junk").string(), "not a shared library"});
+}
+
+TEST(loader, a_register_function_that_throws_leaves_nothing_registered) {
+  expect_all(refusal("throws", "throws"), {fixture("throws", "throws").string(), "boom from the fixture's register function"});
+  plugin_host host({fs::path(FIXTURE_DIR) / "throws"});
+  for (int attempt = 0; attempt < 2; ++attempt) {  // the second time from the record of the refusal
+    try {
+      host.dialect_for(retort::parse_url("throws://x"));
+      FAIL() << "the refused plugin's dialect was registered";
+    } catch (const retort::sdk::error& e) {
+      expect_all(e.what(), {"failed to register", "boom"});
+    }
+  }
+  auto reports = host.scan();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].status, retort::plugin_report::state::refused);
+  EXPECT_TRUE(reports[0].schemes.empty());
+}
+
+TEST(loader, a_plugin_that_registers_nothing_is_refused) {
+  expect_all(refusal("empty", "empty"), {fixture("empty", "empty").string(), "registered nothing"});
+}
+
+TEST(loader, a_name_that_does_not_match_the_file_is_refused) {
+  expect_all(refusal("mismatch", "mismatch"), {"somebody_else", "retort-dialect-somebody_else.so"});
+}
+
+TEST(loader, a_missing_dependency_symbol_is_found_at_load_time) {
+  expect_all(refusal("missing", "missing"),
+             {fixture("missing", "missing").string(), "cannot be loaded", "retort_fixture_symbol_nobody_defines"});
+}
+
+TEST(loader, two_plugins_claiming_one_scheme_are_both_named) {
+  plugin_host host({fs::path(FIXTURE_DIR) / "dup"});
+  try {
+    host.dialect_for(retort::parse_url("dup://x"));
+    FAIL();
+  } catch (const retort::sdk::error& e) {
+    expect_all(e.what(), {fixture("dup", "dupa").string(), fixture("dup", "dupb").string(), "both claim the URL scheme 'dup'"});
+  }
+}
+
+TEST(loader, an_unknown_scheme_lists_what_the_plugins_claim) {
+  plugin_host host({fs::path(FIXTURE_DIR) / "good", fs::path(RETORT_PLUGIN_DIR)});
+  try {
+    host.dialect_for(retort::parse_url("oracle://scott:tiger@h/db"));
+    FAIL();
+  } catch (const retort::sdk::error& e) {
+    std::string msg = e.what();
+    expect_all(msg, {"unknown URL scheme 'oracle'", "fixture", "sqlite", "oracle://scott:***@h/db"});
+    EXPECT_EQ(msg.find("tiger"), std::string::npos);
+  }
+}
+
+TEST(loader, only_the_needed_dialect_is_loaded) {
+  // The sqlite plugin is found by its file name; the broken fixtures beside it are never opened.
+  plugin_host host({fs::path(FIXTURE_DIR) / "throws", fs::path(RETORT_PLUGIN_DIR)});
+  EXPECT_EQ(host.dialect_for(retort::parse_url("sqlite://")).name(), "sqlite");
+}
+
+TEST(loader, scan_reports_loaded_refused_and_shadowed) {
+  plugin_host host({fs::path(FIXTURE_DIR) / "abi2", fs::path(FIXTURE_DIR) / "good", fs::path(FIXTURE_DIR) / "good"});
+  auto reports = host.scan();
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_EQ(reports[0].status, retort::plugin_report::state::refused);
+  EXPECT_NE(reports[0].reason.find("SDK ABI 2"), std::string::npos);
+  EXPECT_EQ(reports[1].status, retort::plugin_report::state::loaded);
+  EXPECT_EQ(reports[1].schemes, std::vector<std::string>{"fixture"});
+  EXPECT_EQ(reports[1].version, "9.9.9");
+  EXPECT_EQ(reports[2].status, retort::plugin_report::state::shadowed);
+}
+
+TEST(loader, an_empty_component_in_the_environment_path_is_an_error) {
+  ::setenv("RETORT_PLUGIN_PATH", "/a::/b", 1);
+  EXPECT_THROW(retort::plugin_search_path({}, nullptr), retort::sdk::error);
+  ::setenv("RETORT_PLUGIN_PATH", "/a:/b", 1);
+  auto path = retort::plugin_search_path({"/flag"}, nullptr);
+  ::unsetenv("RETORT_PLUGIN_PATH");
+  ASSERT_GE(path.size(), 4u);
+  EXPECT_EQ(path[0], "/flag");
+  EXPECT_EQ(path[1], "/a");
+  EXPECT_EQ(path[2], "/b");
+  EXPECT_EQ(path.back().filename(), "plugins");
+}

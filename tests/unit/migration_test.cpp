@@ -1,0 +1,171 @@
+// migration_test.cpp — migration files: headers, operations, SQL sections, and errors that name
+// file:line:field.
+#include "migration.hpp"
+#include "support.hpp"
+
+#include <retort/sdk/error.hpp>
+
+using namespace retort_test;
+
+namespace {
+
+/// The built-in operations only.
+struct builtins final : retort::op_catalog {
+  const retort::sdk::operation_type* find_operation(std::string_view n) const override {
+    return retort::builtin_operation_type(n);
+  }
+  const retort::sdk::op_renderer* find_renderer(std::string_view, std::string_view) const override { return nullptr; }
+};
+
+std::string body_error(const temp_dir& dir, const std::string& text) {
+  write(dir / "m.toml", text);
+  try {
+    auto m = retort::read_migration_header(dir / "m.toml");
+    retort::read_migration_body(m, builtins{});
+  } catch (const retort::sdk::error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(migration_file, toml_header_and_operations) {
+  temp_dir dir;
+  write(dir / "a.toml", create_table_migration("a1b2c3", "", "users", "branch_labels = [\"core\"]\n"));
+  auto m = retort::read_migration_header(dir / "a.toml");
+  EXPECT_EQ(m.id, "a1b2c3");
+  EXPECT_TRUE(m.parents.empty());
+  EXPECT_EQ(m.branch_labels, std::vector<std::string>{"core"});
+  EXPECT_EQ(m.message, "create users");
+  EXPECT_TRUE(m.transactional);
+  auto body = retort::read_migration_body(m, builtins{});
+  ASSERT_EQ(body.upgrade.size(), 1u);
+  EXPECT_EQ(body.upgrade[0]->name(), "create_table");
+  EXPECT_FALSE(body.has_downgrade);
+}
+
+TEST(migration_file, merge_parents_as_an_array) {
+  temp_dir dir;
+  write(dir / "m.toml", "revision = \"m\"\ndown_revision = [\"a\", \"b\"]\ntransactional = false\n");
+  auto m = retort::read_migration_header(dir / "m.toml");
+  EXPECT_EQ(m.parents, (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(m.transactional);
+}
+
+TEST(migration_file, header_with_a_bracket_line_in_a_multiline_string) {
+  temp_dir dir;
+  write(dir / "m.toml", "revision = \"x1\"\nmessage = \"\"\"first line\n[not a table]\n\"\"\"\n[[upgrade]]\nop = \"sql\"\nsql = \"SELECT 1\"\n");
+  auto m = retort::read_migration_header(dir / "m.toml");
+  EXPECT_EQ(m.id, "x1");
+  EXPECT_EQ(m.message, "first line\n[not a table]\n");
+}
+
+TEST(migration_file, sql_file_sections) {
+  temp_dir dir;
+  write(dir / "s.sql",
+        "-- retort:revision s1\n-- retort:down_revision a1 b1\n-- retort:message add things\n"
+        "-- retort:transactional false\n-- a plain comment\n-- retort:upgrade\nCREATE TABLE t (id INTEGER);\n"
+        "-- retort:downgrade\nDROP TABLE t;\n");
+  auto m = retort::read_migration_header(dir / "s.sql");
+  EXPECT_EQ(m.id, "s1");
+  EXPECT_EQ(m.parents, (std::vector<std::string>{"a1", "b1"}));
+  EXPECT_EQ(m.message, "add things");
+  EXPECT_FALSE(m.transactional);
+  EXPECT_EQ(m.format, retort::file_format::sql);
+  auto body = retort::read_migration_body(m, builtins{});
+  ASSERT_EQ(body.upgrade.size(), 1u);
+  ASSERT_TRUE(body.has_downgrade);
+  auto* op = dynamic_cast<retort::builtin_operation*>(body.upgrade[0].get());
+  ASSERT_TRUE(op);
+  auto& sql = std::get<retort::sdk::ops::sql>(op->op());
+  EXPECT_EQ(sql.text, "CREATE TABLE t (id INTEGER);\n");
+  ASSERT_TRUE(sql.down);
+  EXPECT_EQ(*sql.down, "DROP TABLE t;\n");
+}
+
+TEST(migration_file, sql_file_errors_name_the_line) {
+  temp_dir dir;
+  auto error_of = [&](const std::string& text) -> std::string {
+    write(dir / "bad.sql", text);
+    try {
+      retort::read_migration_header(dir / "bad.sql");
+    } catch (const retort::sdk::error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(error_of("-- retort:revision r\n-- retort:upgrade\n-- retort:message late\n").find("bad.sql:3"), std::string::npos);
+  EXPECT_NE(error_of("-- retort:revision r\n-- retort:colour blue\n-- retort:upgrade\n").find("bad.sql:2"), std::string::npos);
+  EXPECT_NE(error_of("-- retort:message m\n-- retort:upgrade\n").find("revision"), std::string::npos);
+  EXPECT_NE(error_of("-- retort:revision r\nCREATE TABLE x (a int);\n-- retort:upgrade\n").find("bad.sql:2"), std::string::npos);
+  EXPECT_NE(error_of("-- retort:revision r\n").find("retort:upgrade"), std::string::npos);
+  EXPECT_NE(error_of("-- retort:revision bad/id\n-- retort:upgrade\n").find("not a valid revision id"), std::string::npos);
+}
+
+TEST(migration_file, operation_errors_name_file_line_and_field) {
+  temp_dir dir;
+  std::string e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"create_tabel\"\ntable = \"t\"\n");
+  EXPECT_NE(e.find("m.toml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown operation 'create_tabel'"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [\n"
+                      "  { name = \"id\", type = \"integer\" },\n  { name = \"x\", type = \"text\", nulable = false },\n]\n");
+  EXPECT_NE(e.find("m.toml:7"), std::string::npos) << e;
+  EXPECT_NE(e.find("'nulable'"), std::string::npos) << e;
+  EXPECT_NE(e.find("revision r1"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\n");
+  EXPECT_NE(e.find("field 'column'"), std::string::npos) << e;
+  EXPECT_NE(e.find("is required"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"create_index\"\nname = \"ix\"\ntable = \"t\"\ncolumns = \"a\"\nunique = \"yes\"\n");
+  EXPECT_NE(e.find("m.toml:7"), std::string::npos) << e;
+  EXPECT_NE(e.find("field 'unique'"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"create_foreign_key\"\nname = \"fk\"\ntable = \"t\"\n"
+                      "columns = [\"a\"]\nreferences = \"other\"\n");
+  EXPECT_NE(e.find("field 'references'"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r 1\"\n");
+  EXPECT_NE(e.find("m.toml:1"), std::string::npos) << e;
+  EXPECT_NE(e.find("not a valid revision id"), std::string::npos) << e;
+
+  e = body_error(dir, "revision = \"r1\"\nmesage = \"typo\"\n");
+  EXPECT_NE(e.find("m.toml:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("'mesage'"), std::string::npos) << e;
+}
+
+TEST(migration_file, directory_in_file_name_order_ignoring_other_files) {
+  temp_dir dir;
+  write(dir / "versions/20260102_0000_b_second.toml", create_table_migration("b", "a", "t2"));
+  write(dir / "versions/20260101_0000_a_first.toml", create_table_migration("a", "", "t1"));
+  write(dir / "versions/README.md", "not a migration");
+  write(dir / "versions/.20260103_0000_c_hidden.toml", "garbage");
+  auto all = retort::read_migrations(dir / "versions");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "a");
+  EXPECT_EQ(all[1].id, "b");
+  EXPECT_THROW(retort::read_migrations(dir / "nope"), retort::sdk::error);
+}
+
+TEST(migration_file, new_files_read_back) {
+  temp_dir dir;
+  retort::migration m;
+  m.id = "abc123";
+  m.parents = {"p1", "p2"};
+  m.message = "a \"quoted\" message";
+  m.branch_labels = {"lbl"};
+  for (auto fmt : {retort::file_format::toml, retort::file_format::sql}) {
+    m.format = fmt;
+    auto file = dir / (fmt == retort::file_format::toml ? "n.toml" : "n.sql");
+    write(file, retort::render_new_migration(m, "2026-01-01 00:00:00 UTC"));
+    auto back = retort::read_migration_header(file);
+    EXPECT_EQ(back.id, m.id);
+    EXPECT_EQ(back.parents, m.parents);
+    EXPECT_EQ(back.message, m.message);
+    EXPECT_EQ(back.branch_labels, m.branch_labels);
+    auto body = retort::read_migration_body(back, builtins{});
+    EXPECT_TRUE(fmt == retort::file_format::sql || body.upgrade.empty());
+  }
+}
