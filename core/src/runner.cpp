@@ -6,6 +6,7 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace retort {
@@ -169,13 +170,21 @@ void runner::rollback_quietly() noexcept {
 }
 
 run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
-  ensure_tables(opts);
-  held_lock lock(conn_, lock_key(), opts.lock_timeout);
-
-  run_result result;
+  // Plan and render first, reading only: a bad file or an irreversible step is refused before
+  // anything is written, even the version table.
   std::vector<rev> heads = read_heads();
   std::vector<step> plan = make_plan(heads);
   render_plan(plan, g_, heads, d_, catalog_);
+
+  auto replan = [&](std::vector<rev> now) {
+    heads = std::move(now);
+    plan = make_plan(heads);
+    render_plan(plan, g_, heads, d_, catalog_);
+  };
+
+  run_result result;
+  if (!plan.empty()) ensure_tables(opts);
+  held_lock lock(conn_, lock_key(), opts.lock_timeout);
   emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
 
   const step* current = nullptr;
@@ -183,11 +192,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     if (opts.atomic && !plan.empty()) {
       guarded([&] { conn_.begin(opts.lock_timeout); });
       // Re-read under the write lock: another runner may have moved on since we planned.
-      if (auto now = read_heads(); now != heads) {
-        heads = now;
-        plan = make_plan(heads);
-        render_plan(plan, g_, heads, d_, catalog_);
-      }
+      if (auto now = read_heads(); now != heads) replan(std::move(now));
       for (std::size_t i = 0; i < plan.size(); ++i) {
         current = &plan[i];
         run_step(plan[i], i, plan.size(), opts);
@@ -203,9 +208,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
           // Another runner applied something since we planned (SQLite serialises writers per
           // transaction, not per run): plan again from what is there now.
           if (txn) rollback_quietly();
-          heads = now;
-          plan = make_plan(heads);
-          render_plan(plan, g_, heads, d_, catalog_);
+          replan(std::move(now));
           i = 0;
           continue;
         }
@@ -236,6 +239,7 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
     auto after = target_rows(now);
     for (const auto& sql : store_.transition_sql(ids_of(g_, now), ids_of(g_, after))) conn_.execute(sql);
     for (auto r : after) {
+      if (std::find(now.begin(), now.end(), r) != now.end()) continue;  // unchanged rows leave no record
       history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, current_operator(),
                       {}, {}, {}};
       conn_.execute(store_.history_sql(e));

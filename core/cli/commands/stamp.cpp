@@ -15,11 +15,11 @@ namespace po = boost::program_options;
 namespace {
 
 /// The rows after stamping `targets` over `current`: the targets, plus the current heads of other
-/// branches (neither an ancestor nor a descendant of a target), unless `purge`.
+/// branches (neither an ancestor nor a descendant of a target), unless `purge` or no target.
 std::vector<rev> stamped_rows(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& targets,
                               bool purge) {
   std::vector<rev> rows = targets;
-  if (!purge) {
+  if (!purge && !targets.empty()) {  // `stamp base` clears every row
     auto below_targets = g.closure(targets);
     for (auto h : current) {
       auto below_h = g.closure({h});

@@ -1,0 +1,342 @@
+// cli_test.cpp — the retort binary end to end: the commands a user runs, the database they leave,
+// exit codes and messages for bad input, and passwords that never show.
+#include "process.hpp"
+
+#include <algorithm>
+
+using namespace retort_test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct cli : ::testing::Test {
+  temp_dir dir;
+  fs::path db = dir / "app.db";
+
+  void SetUp() override { ASSERT_EQ(run(dir.path(), {"init", "migrations"}).code, 0); }
+
+  void migration(const std::string& file, const std::string& text) { write(dir / "migrations/versions" / file, text); }
+  result retort(const std::vector<std::string>& args, const env_list& env = {}) { return run(dir.path(), args, env); }
+
+  /// users (a1) ← documents (b2, SQL) ← documents.title index (c3).
+  void three_migrations() {
+    migration("20260101_0000_a1_users.toml", create_table_migration("a1", "", "users"));
+    migration("20260101_0001_b2_documents.sql",
+              "-- retort:revision b2\n-- retort:down_revision a1\n-- retort:message documents\n-- retort:upgrade\n"
+              "CREATE TABLE documents (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), title TEXT);\n"
+              "-- retort:downgrade\nDROP TABLE documents;\n");
+    migration("20260101_0002_c3_index.toml",
+              "revision = \"c3\"\ndown_revision = \"b2\"\nmessage = \"index titles\"\n"
+              "[[upgrade]]\nop = \"create_index\"\nname = \"ix_documents_title\"\ntable = \"documents\"\ncolumns = [\"title\"]\n");
+  }
+  std::vector<std::string> versions() { return column(db, "SELECT version_num FROM retort_version ORDER BY 1"); }
+  std::vector<std::vector<std::string>> history() {
+    return query(db, "SELECT revision, direction, status FROM retort_history ORDER BY id");
+  }
+};
+
+}  // namespace
+
+TEST_F(cli, init_revision_upgrade_current_downgrade_history_stamp) {
+  EXPECT_TRUE(fs::exists(dir / "retort.toml"));
+  EXPECT_TRUE(fs::is_directory(dir / "migrations/versions"));
+  EXPECT_EQ(retort({"init", "migrations"}).code, 2);  // does not overwrite
+
+  auto r = retort({"revision", "-m", "create users", "--rev-id", "u1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  fs::path first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_TRUE(contains(first.filename().string(), "_u1_create_users.toml")) << first;
+  // Fill in the operations, as a user would.
+  write(first, slurp(first) + "[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [\n"
+                              "  { name = \"id\", type = \"bigint\", primary_key = true, autoincrement = true },\n"
+                              "  { name = \"email\", type = \"string(255)\", nullable = false },\n]\n");
+  r = retort({"revision", "-m", "add notes", "--sql", "--rev-id", "n2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  fs::path second = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(second.extension(), ".sql");
+  std::string text = slurp(second);
+  EXPECT_TRUE(contains(text, "-- retort:down_revision u1")) << text;
+  text.replace(text.find("-- retort:downgrade"), 0, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n");
+  text += "DROP TABLE notes;\n";
+  write(second, text);
+
+  r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "Upgraded 2 migration(s)")) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"n2"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"notes", "retort_history", "retort_version", "users"}));
+
+  r = retort({"current"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "n2 (head)\n");
+
+  r = retort({"downgrade", "-1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"u1"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version", "users"}));
+
+  r = retort({"history", "-i"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "u1 -> n2 (head), add notes\n<base> -> u1 (current), create users\n");
+
+  r = retort({"stamp", "n2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"n2"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version", "users"}));  // nothing ran
+
+  r = retort({"stamp", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(versions().empty());
+
+  EXPECT_EQ(history(), (std::vector<std::vector<std::string>>{{"u1", "up", "applied"},
+                                                               {"n2", "up", "applied"},
+                                                               {"n2", "down", "applied"},
+                                                               {"n2", "stamp", "applied"}}));
+  // Checksums are the SHA-256 of the files.
+  auto sums = column(db, "SELECT checksum FROM retort_history WHERE revision = 'u1'");
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(sums[0].size(), 64u);
+}
+
+TEST_F(cli, downgrade_targets_and_base) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+  ASSERT_EQ(retort({"downgrade", "a1"}).code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version", "users"}));
+  ASSERT_EQ(retort({"upgrade", "+1"}).code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+  ASSERT_EQ(retort({"downgrade", "base"}).code, 0);
+  EXPECT_TRUE(versions().empty());
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version"}));
+  auto r = retort({"downgrade", "-1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "past base")) << r.err;
+  r = retort({"upgrade", "c3+1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "past head")) << r.err;
+}
+
+TEST_F(cli, offline_sql_is_what_runs_online) {
+  three_migrations();
+  auto r = retort({"upgrade", "head", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(db));  // offline: nothing connected
+  const std::string& script = r.out;
+  EXPECT_TRUE(contains(script, "CREATE TABLE \"retort_version\""));
+  EXPECT_TRUE(contains(script, "INSERT INTO \"retort_version\" (\"version_num\") VALUES ('a1');"));
+  EXPECT_TRUE(contains(script, "UPDATE \"retort_version\" SET \"version_num\" = 'c3' WHERE \"version_num\" = 'b2';"));
+  EXPECT_EQ(std::count(script.begin(), script.end(), '\n') > 10, true);
+  auto count = [&](const std::string& s) {
+    std::size_t n = 0;
+    for (auto p = script.find(s); p != std::string::npos; p = script.find(s, p + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("BEGIN;"), 3u);
+  EXPECT_EQ(count("COMMIT;"), 3u);
+
+  // The script, run by SQLite itself, leaves the same schema and versions as the online run.
+  fs::path offline_db = dir / "offline.db";
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(offline_db.c_str(), &h), SQLITE_OK);
+    char* msg = nullptr;
+    EXPECT_EQ(sqlite3_exec(h, script.c_str(), nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
+    sqlite3_free(msg);
+    sqlite3_close(h);
+  }
+  ASSERT_EQ(retort({"upgrade", "head"}).code, 0);
+  const std::string schema_sql = "SELECT type, name, sql FROM sqlite_master ORDER BY name";
+  EXPECT_EQ(query(offline_db, schema_sql), query(db, schema_sql));
+  EXPECT_EQ(column(offline_db, "SELECT version_num FROM retort_version"), versions());
+
+  r = retort({"upgrade", "head", "--sql", "--atomic"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.find("BEGIN;"), r.out.rfind("BEGIN;"));  // one transaction for all
+
+  r = retort({"upgrade", "a1:c3", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(contains(r.out, "CREATE TABLE \"retort_version\""));
+  EXPECT_FALSE(contains(r.out, "CREATE TABLE \"users\""));
+  EXPECT_TRUE(contains(r.out, "CREATE TABLE documents"));
+
+  r = retort({"downgrade", "c3:a1", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "DROP INDEX \"ix_documents_title\";"));
+  EXPECT_TRUE(contains(r.out, "DROP TABLE documents;"));
+  EXPECT_TRUE(contains(r.out, "UPDATE \"retort_version\" SET \"version_num\" = 'a1' WHERE \"version_num\" = 'b2';"));
+}
+
+TEST_F(cli, dry_run_prints_the_plan_and_changes_nothing) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
+  auto r = retort({"upgrade", "--dry-run"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "BEGIN;"));
+  EXPECT_TRUE(contains(r.out, "CREATE TABLE documents"));
+  EXPECT_FALSE(contains(r.out, "CREATE TABLE \"users\""));
+  EXPECT_TRUE(contains(r.err, "2 migration(s) to run"));
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+}
+
+TEST_F(cli, a_failed_migration_rolls_back_and_is_recorded) {
+  three_migrations();
+  migration("20260101_0003_d4_broken.sql",
+            "-- retort:revision d4\n-- retort:down_revision c3\n-- retort:message broken\n-- retort:upgrade\n"
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY);\nALTER TABLE audit ADD COLUMN x INTEGER;\n"
+            "INSERT INTO missing_table VALUES (1);\n");
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "revision d4")) << r.err;
+  EXPECT_TRUE(contains(r.err, "statement 3 of 3")) << r.err;
+  EXPECT_TRUE(contains(r.err, "INSERT INTO missing_table")) << r.err;
+  EXPECT_TRUE(contains(r.err, "no such table: missing_table")) << r.err;
+  // The three good migrations stay; d4 left no table behind, and its failure is in the history.
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"documents", "retort_history", "retort_version", "users"}));
+  auto h = history();
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h.back(), (std::vector<std::string>{"d4", "up", "failed"}));
+  // `current` tells about it.
+  r = retort({"current"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "c3\n");
+  EXPECT_TRUE(contains(r.err, "failed at revision d4")) << r.err;
+}
+
+TEST_F(cli, a_failure_in_atomic_mode_rolls_back_everything) {
+  three_migrations();
+  migration("20260101_0003_d4_broken.sql",
+            "-- retort:revision d4\n-- retort:down_revision c3\n-- retort:upgrade\nSELECT * FROM nowhere;\n");
+  auto r = retort({"upgrade", "--atomic"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(versions().empty());
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version"}));
+  EXPECT_EQ(history(), (std::vector<std::vector<std::string>>{{"d4", "up", "failed"}}));
+}
+
+TEST_F(cli, bad_input_is_exit_2_with_the_place_named_and_nothing_written) {
+  three_migrations();
+  // A typo in an operation's field: file, line and field, before anything is written.
+  migration("20260101_0003_d4_typo.toml",
+            "revision = \"d4\"\ndown_revision = \"c3\"\n[[upgrade]]\nop = \"add_column\"\ntable = \"users\"\n"
+            "column = { name = \"age\", typ = \"integer\" }\n");
+  auto r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "20260101_0003_d4_typo.toml:6")) << r.err;
+  EXPECT_TRUE(contains(r.err, "'typ'")) << r.err;
+  EXPECT_FALSE(fs::exists(db) && !tables(db).empty()) << "the database was written to";
+  fs::remove(dir / "migrations/versions/20260101_0003_d4_typo.toml");
+
+  // A broken graph names the file and the missing parent.
+  migration("20260101_0004_e5_orphan.toml", "revision = \"e5\"\ndown_revision = \"zz\"\n");
+  r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "20260101_0004_e5_orphan.toml")) << r.err;
+  EXPECT_TRUE(contains(r.err, "'zz'")) << r.err;
+  fs::remove(dir / "migrations/versions/20260101_0004_e5_orphan.toml");
+
+  r = retort({"upgrade", "nope"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "no revision 'nope'")) << r.err;
+  r = retort({"upgrade", "--frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "frobnicate")) << r.err;
+  r = retort({"frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "unknown command 'frobnicate'")) << r.err;
+  r = retort({"--url", "oracle://scott@h/db", "current"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "unknown URL scheme 'oracle'")) << r.err;
+  EXPECT_TRUE(contains(r.err, "sqlite")) << r.err;
+  r = retort({"--url", "not a url", "current"});
+  EXPECT_EQ(r.code, 2);
+  write(dir / "retort.toml", "script_location = \"migrations\"\nversion_tabel = \"x\"\n");
+  r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort.toml:2")) << r.err;
+  EXPECT_TRUE(contains(r.err, "version_tabel")) << r.err;
+  fs::remove(dir / "retort.toml");
+  r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "no retort.toml")) << r.err;
+}
+
+TEST_F(cli, an_irreversible_downgrade_says_so_before_anything_runs) {
+  three_migrations();
+  migration("20260101_0003_d4_raw.toml",
+            "revision = \"d4\"\ndown_revision = \"c3\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE raw (x int)\"\n");
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  auto r = retort({"downgrade", "base"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "revision d4")) << r.err;
+  EXPECT_TRUE(contains(r.err, "cannot be downgraded")) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"d4"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"documents", "raw", "retort_history", "retort_version", "users"}));
+}
+
+TEST_F(cli, several_heads_are_named_and_upgrade_heads_applies_them_all) {
+  migration("1_a.toml", create_table_migration("a1", "", "t1"));
+  migration("2_b.toml", create_table_migration("b2", "a1", "t2"));
+  migration("3_c.toml", create_table_migration("c3", "a1", "t3"));
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "b2") && contains(r.err, "c3")) << r.err;
+  r = retort({"revision", "-m", "next"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--head")) << r.err;
+  ASSERT_EQ(retort({"upgrade", "heads"}).code, 0);
+  EXPECT_EQ(versions(), (std::vector<std::string>{"b2", "c3"}));
+  r = retort({"merge", "heads", "-m", "join", "--rev-id", "m4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(retort({"upgrade", "head"}).code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"m4"});
+  r = retort({"heads"});
+  EXPECT_EQ(r.out, "m4 (head) (mergepoint)\n");
+}
+
+TEST_F(cli, passwords_never_show) {
+  three_migrations();
+  // A server URL whose plugin is missing: the error shows the URL, redacted.
+  auto r = retort({"current"}, {{"DATABASE_URL", "postgresql://app:Tr0ub4dor%263@127.0.0.1:1/app"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "postgresql://app:***@127.0.0.1:1/app")) << r.err;
+  EXPECT_FALSE(contains(r.all(), "Tr0ub4dor")) << r.all();
+  // A password parameter in an SQLite URL, through verbose output and a failing migration.
+  const std::string url = "sqlite:///" + db.string() + "?password=Hunter2Hunter2";
+  r = retort({"--url", url, "current", "-v"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "password=***")) << r.out;
+  EXPECT_FALSE(contains(r.all(), "Hunter2")) << r.all();
+  // default_url may not carry one at all.
+  write(dir / "retort.toml", "script_location = \"migrations\"\ndefault_url = \"postgresql://u:CorrectHorse@h/db\"\n");
+  r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "DATABASE_URL")) << r.err;
+  EXPECT_FALSE(contains(r.all(), "CorrectHorse")) << r.all();
+}
+
+TEST_F(cli, plugins_lists_the_search_path_and_refusals) {
+  auto r = retort({"plugins", "--plugin-path", std::string(FIXTURE_DIR) + "/abi2"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, std::string(FIXTURE_DIR) + "/abi2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "refused")) << r.out;
+  EXPECT_TRUE(contains(r.out, "built for SDK ABI 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "loaded")) << r.out;
+  EXPECT_TRUE(contains(r.out, "schemes: sqlite")) << r.out;
+}
+
+TEST_F(cli, json_output_for_read_commands) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade", "b2"}).code, 0);
+  auto r = retort({"current", "--json"});
+  EXPECT_EQ(r.out.substr(r.out.find("\"heads\"")), "\"heads\": [{\"revision\": \"b2\", \"is_head\": false}]}\n");
+  r = retort({"heads", "--json"});
+  EXPECT_TRUE(contains(r.out, "[{\"revision\": \"c3\", \"message\": \"index titles\"")) << r.out;
+  r = retort({"history", "--json", "-i"});
+  EXPECT_TRUE(contains(r.out, "\"revision\": \"c3\", \"down_revision\": [\"b2\"]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"applied\": false")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"applied\": true")) << r.out;
+}
