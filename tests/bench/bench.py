@@ -270,7 +270,6 @@ def upgrade() -> None:
         sa.Column("body", sa.Text),
         sa.Column("created_at", sa.DateTime),
         sa.Column("score", sa.Integer),
-        sqlite_autoincrement=True,
     )
     op.create_index("{m.index}", "{m.table}", ["name"])
 {add_extra}
@@ -305,7 +304,7 @@ CREATE_VERSION_TABLE = (
 def migration_sql(m):
     """The statements of one migration, version row included, as the sqlite3 shell runs them."""
     statements = [
-        f"CREATE TABLE {m.table} (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(100) NOT NULL, "
+        f"CREATE TABLE {m.table} (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, "
         "body TEXT, created_at TIMESTAMP, score INTEGER);",
         f"CREATE INDEX {m.index} ON {m.table} (name);",
     ]

@@ -169,3 +169,33 @@ TEST(migration_file, new_files_read_back) {
     EXPECT_TRUE(fmt == retort::file_format::sql || body.upgrade.empty());
   }
 }
+
+TEST(migration_file, the_fast_header_reader_agrees_with_toml) {
+  temp_dir dir;
+  struct header_case {
+    std::string text;
+    std::vector<std::string> parents;
+    std::string message;
+  };
+  const std::vector<header_case> cases = {
+      {"revision = 'r1'   # a literal string and a comment\ndown_revision = [\"a\", 'b',]\nmessage = \"plain\"\n", {"a", "b"}, "plain"},
+      {"# leading comment\n\nrevision=\"r1\"\ndown_revision=[]\nmessage = \"with \\\"escapes\\\" \\u00e9\"\n", {}, "with \"escapes\" \u00e9"},
+      {"revision = \"r1\"\ndown_revision = \"\"\nmessage = \"\"\"multi\nline\"\"\"\n", {}, "multi\nline"},
+      {"revision = \"r1\"\ndown_revision = [\n  \"a\",\n]\n", {"a"}, ""},
+  };
+  for (const auto& c : cases) {
+    write(dir / "h.toml", c.text + "\n[[upgrade]]\nop = \"sql\"\nsql = \"SELECT 1\"\n");
+    auto m = retort::read_migration_header(dir / "h.toml");
+    EXPECT_EQ(m.id, "r1") << c.text;
+    EXPECT_EQ(m.parents, c.parents) << c.text;
+    EXPECT_EQ(m.message, c.message) << c.text;
+  }
+  // Errors from the fast path name the line, as toml++'s do.
+  write(dir / "h.toml", "message = \"m\"\nrevision = \"not valid!\"\n");
+  try {
+    retort::read_migration_header(dir / "h.toml");
+    FAIL();
+  } catch (const retort::sdk::error& e) {
+    EXPECT_NE(std::string(e.what()).find("h.toml:2"), std::string::npos) << e.what();
+  }
+}
