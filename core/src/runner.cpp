@@ -2,6 +2,7 @@
 #include "runner.hpp"
 
 #include "checksum.hpp"
+#include "redact.hpp"
 #include "target.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -152,7 +153,7 @@ void runner::record_failure(const step& s, const std::string& message, const run
   const migration& m = g_.at(s.r);
   history_entry e{m.id, to_string(s.dir), m.transactional ? "failed" : "partial", file_checksum(m.path), utc_now(), {},
                   current_operator(), static_cast<std::int64_t>(statements_done_),
-                  static_cast<std::int64_t>(s.statements.size()), message};
+                  static_cast<std::int64_t>(s.statements.size()), redact(message)};
   try {
     conn_.begin(opts.lock_timeout);
     conn_.execute(store_.history_sql(e));
