@@ -46,11 +46,11 @@ po::variables_map context::parse(const po::options_description& own, const po::p
   }
   po::variables_map vm;
   po::store(po::command_line_parser(words).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
+  if (vm.count("help")) {  // before notify(), which would complain about required options
     out << all << "\n";
     throw help_shown{};
   }
+  po::notify(vm);
   if (vm.count("config")) global.config_file = vm["config"].as<std::string>();
   if (vm.count("url")) global.url = vm["url"].as<std::string>();
   if (vm.count("plugin-path"))
@@ -98,6 +98,8 @@ const sdk::url& context::url() {
   if (!url_) {
     url_ = choose_url(global.url, maybe_cfg());
     if (url_->password) register_secret(*url_->password);
+    for (const char* key : {"password", "passwd"})
+      if (auto p = url_->param(key)) register_secret(*p);
   }
   return *url_;
 }
@@ -111,8 +113,8 @@ sdk::connection& context::connection() {
   if (!conn_) {
     try {
       conn_ = dialect().connect(url());
-    } catch (const sdk::error&) {
-      throw;
+    } catch (const sdk::error& e) {
+      throw sdk::error(e);  // a copy the core owns, not the plugin's exception object
     } catch (const std::exception& e) {
       throw sdk::error(sdk::error_kind::database, "cannot connect to " + url().redacted() + ": " + e.what());
     }

@@ -66,6 +66,9 @@ int migrate(context& ctx, direction dir) {
   }
   if (target.find(':') != std::string::npos)
     throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
+  if (!target.empty() && target.front() == (up ? '-' : '+'))
+    throw sdk::error(sdk::error_kind::usage, "'" + target + "' goes " + (up ? "down" : "up") + ": use `retort " +
+                                                 (up ? "downgrade " : "upgrade ") + target + "`");
 
   sdk::connection& conn = ctx.connection();
   const auto heads = ctx.db_heads();

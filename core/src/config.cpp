@@ -35,7 +35,7 @@ config load_config(const fs::path& path) {
   cfg.file = fs::absolute(path).lexically_normal();
   const std::string file = path.string();
   sdk::value root = parse_toml(read_file(path), file);
-  sdk::fields f(root, "retort.toml");
+  sdk::fields f(root, "configuration");
   f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
           "transaction_mode"});
   const fs::path base = cfg.file.parent_path();
@@ -52,7 +52,7 @@ config load_config(const fs::path& path) {
     } catch (const sdk::error& e) {
       f.fail(*f.find("default_url"), "default_url", e.what());
     }
-    if (u.password)
+    if (u.password || u.param("password") || u.param("passwd"))
       f.fail(*f.find("default_url"), "default_url",
              "holds a password (" + u.redacted() +
                  "); credentials belong in the environment: export DATABASE_URL instead");
@@ -92,7 +92,7 @@ void init_project(const fs::path& project_dir, const fs::path& script_dir) {
     throw sdk::error(sdk::error_kind::usage, versions.string() + " already holds files; retort init does not touch them");
   fs::create_directories(versions);
   const fs::path rel = fs::relative(script_dir, project_dir);
-  std::ofstream(toml) << "# retort project file (docs/configuration.md in the retort sources describes every key)\n"
+  std::ofstream(toml) << "# retort project file; docs/file-formats.md in the retort sources describes every key\n"
                          "script_location = \"" << rel.generic_string() << "\"   # versions/ and schema.toml live here\n"
                          "version_table   = \"retort_version\"\n"
                          "history_table   = \"retort_history\"\n"
@@ -104,7 +104,7 @@ void init_project(const fs::path& project_dir, const fs::path& script_dir) {
   const fs::path model = script_dir / "schema.toml";
   if (!fs::exists(model))
     std::ofstream(model) << "# The schema model: what the database should look like, in the vocabulary of\n"
-                            "# create_table. `retort revision --autogenerate` and `retort check` compare it.\n";
+                            "# create_table ([[table]] entries; see docs/file-formats.md).\n";
 }
 
 }  // namespace retort

@@ -5,6 +5,7 @@
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 namespace retort {
@@ -73,7 +74,11 @@ sdk::column parse_column(const sdk::value& v, const std::string& context) {
     // A number or boolean is a literal; a string is SQL, as written (so 'open' needs its quotes).
     if (auto* i = d->get_if<std::int64_t>()) c.server_default = std::to_string(*i);
     else if (auto* b = d->get_if<bool>()) c.server_default = *b ? "true" : "false";
-    else if (auto* x = d->get_if<double>()) c.server_default = std::to_string(*x);
+    else if (auto* x = d->get_if<double>()) {
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof buf, *x);
+      c.server_default = std::string(buf, res.ptr);
+    }
     else c.server_default = named.optional_string("server_default");
   }
   c.references = named.optional_string("references");

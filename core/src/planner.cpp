@@ -29,11 +29,16 @@ bool matches_dialect(const std::string& wanted, const sdk::dialect& d) {
   return false;
 }
 
+/// An `sql` op written for another dialect: it does nothing here, and needs no inverse.
+bool for_another_dialect(const sdk::operation& op, const sdk::dialect& d) {
+  const auto* b = dynamic_cast<const builtin_operation*>(&op);
+  const auto* s = b ? std::get_if<sdk::ops::sql>(&b->op()) : nullptr;
+  return s && s->dialect && !matches_dialect(*s->dialect, d);
+}
+
 std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
                                       const op_catalog& catalog) {
-  if (const auto* b = dynamic_cast<const builtin_operation*>(&op))
-    if (const auto* s = std::get_if<sdk::ops::sql>(&b->op()); s && s->dialect && !matches_dialect(*s->dialect, d))
-      return {};
+  if (for_another_dialect(op, d)) return {};
   if (const sdk::op_renderer* r = catalog.find_renderer(op.name(), d.name())) return r->render(op, d, before);
   return op.render(d, before);
 }
@@ -119,8 +124,12 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
         auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
         s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
       }
-      if (need_inverse) {
+      if (need_inverse && !for_another_dialect(op, d)) {
         auto inv = op.inverse(schema);
+        if (!inv && m.format == file_format::sql)
+          throw sdk::error(sdk::error_kind::input, "revision " + m.id + " (" + m.path.filename().string() +
+                                                       ") cannot be downgraded: the file has no '-- retort:downgrade' "
+                                                       "section; add one with the statements that revert it");
         if (!inv)
           throw sdk::error(sdk::error_kind::input,
                            "revision " + m.id + " (" + m.path.filename().string() + ") cannot be downgraded: [[upgrade]] #" +

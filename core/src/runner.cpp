@@ -27,12 +27,13 @@ std::string describe(const sdk::error& e) {
   return out;
 }
 
-/// Turns anything a plugin threw into a core error of kind `database`.
+/// Calls into a plugin, turning whatever it throws into an error object the core owns: a copy,
+/// never the plugin's own exception object.
 template <class Fn> void guarded(Fn fn) {
   try {
     fn();
-  } catch (const sdk::error&) {
-    throw;
+  } catch (const sdk::error& e) {
+    throw sdk::error(e);
   } catch (const std::exception& e) {
     throw sdk::error(sdk::error_kind::database, e.what());
   }
@@ -97,8 +98,10 @@ void runner::ensure_tables(const run_options& opts) {
   if (store_.create_sql(&conn_).empty()) return;
   guarded([&] { conn_.begin(opts.lock_timeout); });
   try {
-    for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
-    conn_.commit();
+    guarded([&] {
+      for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
+      conn_.commit();
+    });
   } catch (...) {
     rollback_quietly();
     throw;
@@ -147,6 +150,17 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
   }
 }
 
+void runner::commit_step(const step& s) {
+  try {
+    guarded([&] { conn_.commit(); });
+  } catch (const sdk::error& err) {
+    const migration& m = g_.at(s.r);
+    sdk::error out(err.kind(), "revision " + m.id + " (" + m.path.filename().string() + ") failed at commit:\n" + describe(err));
+    out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
+    throw out;
+  }
+}
+
 void runner::record_failure(const step& s, const std::string& message, const run_options& opts) {
   // After the rollback, in a transaction of its own: the history keeps the failure even though
   // the migration left no trace.
@@ -171,8 +185,10 @@ void runner::rollback_quietly() noexcept {
 }
 
 run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
-  // Plan and render first, reading only: a bad file or an irreversible step is refused before
-  // anything is written, even the version table.
+  // The lock first, so everything after it waits for another runner at most --lock-timeout. Then
+  // plan and render, reading only: a bad file or an irreversible step is refused before anything
+  // is written, even the version table.
+  held_lock lock(conn_, lock_key(), opts.lock_timeout);
   std::vector<rev> heads = read_heads();
   std::vector<step> plan = make_plan(heads);
   render_plan(plan, g_, heads, d_, catalog_);
@@ -185,7 +201,6 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
 
   run_result result;
   if (!plan.empty()) ensure_tables(opts);
-  held_lock lock(conn_, lock_key(), opts.lock_timeout);
   emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
 
   const step* current = nullptr;
@@ -198,7 +213,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
         current = &plan[i];
         run_step(plan[i], i, plan.size(), opts);
       }
-      guarded([&] { conn_.commit(); });
+      commit_step(plan.back());
       result.steps_run = plan.size();
     } else {
       for (std::size_t i = 0; i < plan.size();) {
@@ -215,7 +230,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
         }
         current = &plan[i];
         run_step(plan[i], i, plan.size(), opts);
-        if (txn) guarded([&] { conn_.commit(); });
+        if (txn) commit_step(plan[i]);
         ++i;
         ++result.steps_run;
       }
@@ -232,8 +247,8 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
 
 run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows,
                          const run_options& opts) {
-  ensure_tables(opts);
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  ensure_tables(opts);
   guarded([&] { conn_.begin(opts.lock_timeout); });
   try {
     auto now = read_heads();

@@ -50,6 +50,8 @@ class runner {
   void ensure_tables(const run_options& opts);
   /// Runs one step's statements, version-table update and history row in the open transaction.
   void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts);
+  /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
+  void commit_step(const step& s);
   void record_failure(const step& s, const std::string& message, const run_options& opts);
   void rollback_quietly() noexcept;
   bool emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason = nullptr);

@@ -3,6 +3,7 @@
 #include "process.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 using namespace retort_test;
 
@@ -203,7 +204,7 @@ TEST_F(cli, a_failed_migration_rolls_back_and_is_recorded) {
   r = retort({"current"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "c3\n");
-  EXPECT_TRUE(contains(r.err, "failed at revision d4")) << r.err;
+  EXPECT_TRUE(contains(r.err, "the last run of revision d4 ended 'failed'")) << r.err;
 }
 
 TEST_F(cli, a_failure_in_atomic_mode_rolls_back_everything) {
@@ -339,4 +340,72 @@ TEST_F(cli, json_output_for_read_commands) {
   EXPECT_TRUE(contains(r.out, "\"revision\": \"c3\", \"down_revision\": [\"b2\"]")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"applied\": false")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"applied\": true")) << r.out;
+}
+
+TEST_F(cli, a_rebuild_of_a_table_made_by_sql_is_refused_cleanly) {
+  migration("1_a.sql", "-- retort:revision a1\n-- retort:upgrade\nCREATE TABLE t (x INTEGER);\n-- retort:downgrade\nDROP TABLE t;\n");
+  migration("2_b.toml", "revision = \"b2\"\ndown_revision = \"a1\"\n[[upgrade]]\nop = \"create_unique\"\nname = \"uq_x\"\n"
+                        "table = \"t\"\ncolumns = [\"x\"]\n");
+  auto r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "revision b2")) << r.err;
+  EXPECT_TRUE(contains(r.err, "not known from earlier migrations")) << r.err;
+  EXPECT_FALSE(fs::exists(db) && !tables(db).empty());
+}
+
+TEST_F(cli, help_works_for_commands_with_required_options) {
+  for (const char* cmd : {"revision", "merge", "downgrade", "show", "stamp", "upgrade"}) {
+    auto r = retort({cmd, "--help"});
+    EXPECT_EQ(r.code, 0) << cmd << ": " << r.err;
+    EXPECT_TRUE(contains(r.out, "--url")) << cmd;
+  }
+}
+
+TEST_F(cli, a_held_write_lock_makes_the_runner_wait_then_fail_with_nothing_applied) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto started = std::chrono::steady_clock::now();
+  auto r = retort({"upgrade", "--lock-timeout", "0.5"});
+  auto waited = std::chrono::steady_clock::now() - started;
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "locked")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--lock-timeout")) << r.err;
+  EXPECT_GE(waited, std::chrono::milliseconds(400));
+  EXPECT_LT(waited, std::chrono::seconds(4));  // not the 5 s default
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  ASSERT_EQ(retort({"upgrade"}).code, 0);  // once the lock is gone, it completes
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+}
+
+TEST_F(cli, sql_for_another_dialect_needs_no_downgrade_here) {
+  migration("1_a.toml", "revision = \"a1\"\n[[upgrade]]\nop = \"sql\"\ndialect = \"postgresql\"\nsql = \"CREATE EXTENSION pg_trgm\"\n"
+                        "[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [ { name = \"x\", type = \"integer\" } ]\n");
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  auto r = retort({"downgrade", "base"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version"}));
+}
+
+TEST_F(cli, wrong_direction_and_pointless_merges_are_usage_errors) {
+  three_migrations();
+  auto r = retort({"upgrade", "-1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort downgrade -1")) << r.err;
+  r = retort({"downgrade", "+1"});
+  EXPECT_EQ(r.code, 2);
+  r = retort({"merge", "a1", "c3", "-m", "pointless"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "ancestor")) << r.err;
+}
+
+TEST_F(cli, a_password_parameter_in_default_url_is_refused) {
+  write(dir / "retort.toml", "script_location = \"migrations\"\ndefault_url = \"postgresql://u@h/db?password=Zebra77\"\n");
+  auto r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(contains(r.all(), "Zebra77")) << r.all();
 }

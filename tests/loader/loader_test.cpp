@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -62,7 +64,7 @@ TEST(loader, a_library_without_the_entry_symbol_is_not_a_plugin) {
 }
 
 TEST(loader, a_file_that_is_not_a_library_is_refused) {
-  expect_all(refusal("junk", "junk"), {fixture("junk", "junk").string(), "not a shared library"});
+  expect_all(refusal("junk", "junk"), {fixture("junk", "junk").string(), "not a shared library (no ELF header)"});
 }
 
 TEST(loader, a_register_function_that_throws_leaves_nothing_registered) {
@@ -103,6 +105,28 @@ TEST(loader, two_plugins_claiming_one_scheme_are_both_named) {
   } catch (const retort::sdk::error& e) {
     expect_all(e.what(), {fixture("dup", "dupa").string(), fixture("dup", "dupb").string(), "both claim the URL scheme 'dup'"});
   }
+}
+
+TEST(loader, both_plugins_claiming_one_scheme_are_reported_refused) {
+  plugin_host host({fs::path(FIXTURE_DIR) / "dup"});
+  auto reports = host.scan();
+  ASSERT_EQ(reports.size(), 2u);
+  for (const auto& r : reports) {
+    EXPECT_EQ(r.status, retort::plugin_report::state::refused) << r.file;
+    EXPECT_NE(r.reason.find("both claim the URL scheme 'dup'"), std::string::npos) << r.reason;
+  }
+}
+
+TEST(loader, a_loaded_plugin_stays_mapped_after_its_host_is_gone) {
+  const fs::path file = fixture("good", "fixture");
+  {
+    plugin_host host({fs::path(FIXTURE_DIR) / "good"});
+    host.load_file(file);
+  }
+  // RTLD_NOLOAD finds it only if it is still mapped: never dlclose'd for real.
+  void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_NE(handle, nullptr);
+  if (handle) ::dlclose(handle);
 }
 
 TEST(loader, an_unknown_scheme_lists_what_the_plugins_claim) {

@@ -35,8 +35,8 @@ int cmd_current(context& ctx) {
   for (auto r : heads) ctx.out << describe_rev(g, r) << "\n";
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
   if (last_failed)
-    ctx.err << "warning: the last run " << last[0][2].value_or("") << " at revision " << last[0][0].value_or("")
-            << " (" << last[0][3].value_or("") << "):\n  " << redact(last[0][5].value_or("")) << "\n";
+    ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")
+            << "' (" << last[0][3].value_or("") << "):\n  " << redact(last[0][5].value_or("")) << "\n";
   return 0;
 }
 

@@ -30,6 +30,13 @@ int cmd_merge(context& ctx) {
   std::sort(parents.begin(), parents.end());
   parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
   if (parents.size() < 2) throw sdk::error(sdk::error_kind::usage, "a merge needs at least two revisions to join");
+  for (auto p : parents) {
+    auto below = g.closure({p});
+    for (auto q : parents)
+      if (q != p && below[q])
+        throw sdk::error(sdk::error_kind::usage, "revision " + g.at(q).id + " is an ancestor of " + g.at(p).id +
+                                                     ", so there is nothing to merge between them; name only " + g.at(p).id);
+  }
   new_revision spec;
   spec.message = vm["message"].as<std::string>();
   if (vm.count("rev-id")) spec.id = vm["rev-id"].as<std::string>();

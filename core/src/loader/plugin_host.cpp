@@ -10,8 +10,11 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstddef>
+#include <fstream>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -89,6 +92,12 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std
 
   // Before dlopen: the entry symbol's name carries the ABI major, so a plugin for another major
   // is refused without running any of its code (or its dependencies' static constructors).
+  {
+    char magic[4] = {};
+    std::ifstream in(file, std::ios::binary);
+    if (!in.read(magic, 4) || std::memcmp(magic, "\x7f" "ELF", 4) != 0)
+      refuse(file, "is not a shared library (no ELF header)");
+  }
   std::vector<std::string> symbols;
   try {
     dll::library_info info(file);
@@ -116,7 +125,10 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std
   } catch (const std::exception& e) {
     refuse(file, std::string("cannot be loaded: ") + e.what());
   }
-  // From here on the library stays loaded even when refused: never dlclose what ran.
+  // From here on the library stays loaded even when refused: never dlclose what ran. A second,
+  // never-closed handle with RTLD_NODELETE keeps it mapped after shared_library's destructor runs
+  // its dlclose at exit.
+  ::dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
   auto keep_and_refuse = [&](const std::string& why) {
     refused.push_back(std::move(p));
     refuse(file, why);
@@ -185,8 +197,8 @@ struct plugin_host::impl {
 
   /// Loads and merges one file; a refusal is recorded and rethrown.
   void load(const fs::path& file) {
-    if (is_loaded(file)) return;
     if (auto it = refusals.find(file); it != refusals.end()) throw sdk::error(sdk::error_kind::plugin, it->second);
+    if (is_loaded(file)) return;
     try {
       auto p = open_plugin(file, refused);
       merge(std::move(p));
@@ -200,12 +212,16 @@ struct plugin_host::impl {
     // Check everything first, so a conflict leaves the host as it was.
     for (const auto& s : p->schemes)
       if (auto it = by_scheme.find(s); it != by_scheme.end()) {
+        // Neither plugin gets the scheme: which one a URL meant cannot be known.
+        by_scheme.erase(it);
         scheme_claimants[s].push_back(p->file);
-        auto first = scheme_claimants[s].front();
+        const auto& both = scheme_claimants[s];
+        std::string why = "plugins " + both[0].string() + " and " + both[1].string() + " both claim the URL scheme '" + s +
+                          "'; remove one of them from the plugin path";
+        refusals[both[0]] = why;
+        refusals[both[1]] = why;
         refused.push_back(std::move(p));
-        throw sdk::error(sdk::error_kind::plugin, "plugins " + first.string() + " and " +
-                                                      refused.back()->file.string() + " both claim the URL scheme '" + s +
-                                                      "'; remove one of them from the plugin path");
+        throw sdk::error(sdk::error_kind::plugin, why);
       }
     for (const auto& op : p->reg.operations) {
       std::string n = op->name();
@@ -385,6 +401,12 @@ std::vector<plugin_report> plugin_host::scan() {
       out.push_back(std::move(r));
     }
   }
+  // A plugin that loaded can be refused later, when another claims one of its schemes.
+  for (auto& r : out)
+    if (auto it = I.refusals.find(r.file); it != I.refusals.end() && r.status == plugin_report::state::loaded) {
+      r.status = plugin_report::state::refused;
+      r.reason = it->second;
+    }
   return out;
 }
 

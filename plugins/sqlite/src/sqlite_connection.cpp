@@ -89,10 +89,14 @@ std::vector<sdk::row> sqlite_connection::query(std::string_view sql, const std::
   return rows;
 }
 
+void sqlite_connection::lock(std::string_view, std::chrono::milliseconds timeout) {
+  sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+}
+
 void sqlite_connection::begin(std::chrono::milliseconds timeout) {
   // PRAGMA foreign_keys is ignored inside a transaction, so it is switched before BEGIN.
-  execute("PRAGMA foreign_keys = OFF");
   sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  execute("PRAGMA foreign_keys = OFF");
   try {
     execute("BEGIN IMMEDIATE");
   } catch (...) {

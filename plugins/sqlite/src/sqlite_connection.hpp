@@ -23,7 +23,9 @@ class sqlite_connection final : public sdk::connection {
   void begin(std::chrono::milliseconds timeout) override;
   void commit() override;
   void rollback() override;
-  void lock(std::string_view, std::chrono::milliseconds) override {}
+  /// Writers are serialised by BEGIN IMMEDIATE; the lock's timeout becomes the busy timeout, so
+  /// every statement of the run waits for another writer that long.
+  void lock(std::string_view, std::chrono::milliseconds timeout) override;
   void unlock(std::string_view) override {}
   bool has_table(std::string_view name) override;
   sdk::schema introspect() override;

@@ -269,7 +269,8 @@ std::vector<sdk::statement> sqlite_dialect::render(const sdk::builtin_op& op, co
     return *s.find(table);
   };
   auto rebuilt = [&](const std::string& table, const char* what) {
-    return rebuild(known_table(before, table, what), after(table));
+    const sdk::table& old = known_table(before, table, what);  // first: after() needs the table
+    return rebuild(old, after(table));
   };
   return std::visit(
       overloaded{
