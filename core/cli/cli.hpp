@@ -6,6 +6,7 @@
 #include "loader/plugin_host.hpp"
 #include "planner.hpp"
 #include "state.hpp"
+#include "text.hpp"
 
 #include <retort/sdk/connection.hpp>
 #include <retort/sdk/dialect.hpp>

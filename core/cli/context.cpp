@@ -175,9 +175,7 @@ std::string json_string(std::string_view s) {
 
 std::string describe_rev(const revision_graph& g, rev r) {
   std::string out = g.at(r).id;
-  std::string labels;
-  for (const auto& l : g.at(r).branch_labels) labels += (labels.empty() ? "" : ", ") + l;
-  if (!labels.empty()) out += " (" + labels + ")";
+  if (!g.at(r).branch_labels.empty()) out += " (" + join(g.at(r).branch_labels) + ")";
   if (g.children(r).empty()) out += " (head)";
   if (g.children(r).size() > 1) out += " (branchpoint)";
   if (g.parents(r).size() > 1) out += " (mergepoint)";

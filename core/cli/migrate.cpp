@@ -17,12 +17,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-std::string list(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out.empty() ? "base" : out;
-}
-
 std::vector<step> make_plan(const revision_graph& g, direction dir, const std::vector<rev>& from, const std::vector<rev>& to) {
   return dir == direction::up ? plan_upgrade(g, from, to) : plan_downgrade(g, from, to);
 }
@@ -76,7 +70,7 @@ int migrate(context& ctx, direction dir) {
   if (vm["dry-run"].as<bool>()) {
     auto plan = make_plan(g, dir, heads, to);
     render_plan(plan, g, heads, ctx.dialect(), ctx.plugins());
-    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + list(ids_of(g, heads)) + "; " +
+    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
              std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
     const bool missing_tables = !conn.has_table(ctx.cfg().version_table) || !conn.has_table(ctx.cfg().history_table);
     ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables));
@@ -89,10 +83,10 @@ int migrate(context& ctx, direction dir) {
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.run([&](const std::vector<rev>& now) { return make_plan(g, dir, now, to); }, opts);
-  if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + list(result.heads) + ".");
+  if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
     ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +
-             " migration(s); the database is at " + list(result.heads) + ".");
+             " migration(s); the database is at " + join(result.heads, "base") + ".");
   return 0;
 }
 

@@ -155,4 +155,11 @@ std::vector<revision_graph::rev> revision_graph::heads_of(const std::vector<rev>
   return out;
 }
 
+std::vector<std::string> ids_of(const revision_graph& g, const std::vector<revision_graph::rev>& revs) {
+  std::vector<std::string> out;
+  out.reserve(revs.size());
+  for (auto r : revs) out.push_back(g.at(r).id);
+  return out;
+}
+
 }  // namespace retort

@@ -57,4 +57,7 @@ class revision_graph {
   std::vector<rev> heads_, bases_;
 };
 
+/// The ids of `revs`, in order.
+std::vector<std::string> ids_of(const revision_graph& g, const std::vector<revision_graph::rev>& revs);
+
 }  // namespace retort

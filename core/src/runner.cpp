@@ -61,13 +61,6 @@ class held_lock {
 
 }  // namespace
 
-std::vector<std::string> ids_of(const revision_graph& g, const std::vector<rev>& revs) {
-  std::vector<std::string> out;
-  out.reserve(revs.size());
-  for (auto r : revs) out.push_back(g.at(r).id);
-  return out;
-}
-
 runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
                const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks)
     : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)) {}

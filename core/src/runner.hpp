@@ -66,9 +66,6 @@ class runner {
   std::size_t statements_done_ = 0;
 };
 
-/// The ids of `revs`, in order.
-std::vector<std::string> ids_of(const revision_graph& g, const std::vector<rev>& revs);
-
 /// The exact script `plan` runs online, without connecting: transaction statements as the mode
 /// says, version-table and history statements included; `create_tables` adds the CREATE TABLEs
 /// a script from base needs.

@@ -1,6 +1,8 @@
 // target.cpp — target strings to revisions.
 #include "target.hpp"
 
+#include "text.hpp"
+
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
@@ -11,11 +13,7 @@ namespace {
 
 [[noreturn]] void bad_target(const std::string& what) { throw sdk::error(sdk::error_kind::usage, what); }
 
-std::string list_ids(const revision_graph& g, const std::vector<rev>& revs) {
-  std::string out;
-  for (auto r : revs) out += (out.empty() ? "" : ", ") + g.at(r).id;
-  return out;
-}
+std::string list_ids(const revision_graph& g, const std::vector<rev>& revs) { return join(ids_of(g, revs)); }
 
 std::vector<rev> single_head(const revision_graph& g) {
   if (g.heads().size() > 1)

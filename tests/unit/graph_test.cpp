@@ -1,5 +1,6 @@
 // graph_test.cpp — the revision DAG: order, heads, lookups, and refusals of broken graphs.
 #include "graph.hpp"
+#include "revisions.hpp"
 
 #include <retort/sdk/error.hpp>
 
@@ -7,19 +8,9 @@
 
 using retort::migration;
 using retort::revision_graph;
+using retort_test::mig;
 
 namespace {
-
-migration mig(std::string id, std::vector<std::string> parents = {}, std::vector<std::string> deps = {},
-              std::vector<std::string> labels = {}) {
-  migration m;
-  m.path = "versions/" + id + ".toml";
-  m.id = std::move(id);
-  m.parents = std::move(parents);
-  m.depends_on = std::move(deps);
-  m.branch_labels = std::move(labels);
-  return m;
-}
 
 std::string error_of(std::vector<migration> ms) {
   try {

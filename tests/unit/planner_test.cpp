@@ -1,6 +1,7 @@
 // planner_test.cpp — plan order and version-table rows after every step, up and down (Alembic's
 // semantics: one row per applied head, rows collapse at a merge and split when it is reverted).
 #include "planner.hpp"
+#include "revisions.hpp"
 #include "target.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -9,17 +10,9 @@
 
 using retort::migration;
 using retort::revision_graph;
+using retort_test::mig;
 
 namespace {
-
-migration mig(std::string id, std::vector<std::string> parents = {}, std::vector<std::string> deps = {}) {
-  migration m;
-  m.path = "versions/" + id + ".toml";
-  m.id = std::move(id);
-  m.parents = std::move(parents);
-  m.depends_on = std::move(deps);
-  return m;
-}
 
 std::string rows(const revision_graph& g, const std::vector<retort::rev>& r) {
   std::string out;

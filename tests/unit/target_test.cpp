@@ -1,4 +1,5 @@
 // target_test.cpp — the target grammar, and errors that list the choices.
+#include "revisions.hpp"
 #include "target.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -7,18 +8,10 @@
 
 using retort::migration;
 using retort::revision_graph;
+using retort_test::mig;
 using retort::resolve_target;
 
 namespace {
-
-migration mig(std::string id, std::vector<std::string> parents = {}, std::vector<std::string> labels = {}) {
-  migration m;
-  m.path = "versions/" + id + ".toml";
-  m.id = std::move(id);
-  m.parents = std::move(parents);
-  m.branch_labels = std::move(labels);
-  return m;
-}
 
 /// a1 - b2 - c3 - d4, linear.
 revision_graph line() { return revision_graph({mig("a1"), mig("b2", {"a1"}), mig("c3", {"b2"}), mig("d4", {"c3"})}); }
@@ -79,7 +72,7 @@ TEST(target, an_id_with_a_dash_wins_over_relative_parsing) {
 }
 
 TEST(target, ambiguity_lists_the_choices) {
-  revision_graph g({mig("aa11"), mig("aa22", {"aa11"}), mig("bb33", {"aa11"}, {"side"})});
+  revision_graph g({mig("aa11"), mig("aa22", {"aa11"}), mig("bb33", {"aa11"}, {}, {"side"})});
   std::string e = error_of(g, "head");
   EXPECT_NE(e.find("aa22"), std::string::npos) << e;
   EXPECT_NE(e.find("bb33"), std::string::npos) << e;

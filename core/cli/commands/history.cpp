@@ -48,8 +48,7 @@ int cmd_history(context& ctx) {
   for (rev r = g.size(); r-- > 0;) {
     if (!in_range[r]) continue;
     const migration& m = g.at(r);
-    std::string parents;
-    for (auto p : g.parents(r)) parents += (parents.empty() ? "" : ", ") + g.at(p).id;
+    const std::string parents = join(ids_of(g, g.parents(r)));
     if (ctx.global.json) {
       ctx.out << (first ? "" : ", ") << "{\"revision\": " << json_string(m.id) << ", \"down_revision\": [";
       for (std::size_t i = 0; i < g.parents(r).size(); ++i) ctx.out << (i ? ", " : "") << json_string(g.at(g.parents(r)[i]).id);

@@ -8,14 +8,6 @@
 namespace retort::cli {
 namespace po = boost::program_options;
 
-namespace {
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-}  // namespace
-
 int cmd_plugins(context& ctx) {
   po::options_description own("retort plugins");
   ctx.parse(own, {});
@@ -47,9 +39,9 @@ int cmd_plugins(context& ctx) {
     ctx.out << "  " << names[static_cast<int>(r.status)] << "  " << r.file.string() << "\n";
     if (r.status == plugin_report::state::loaded) {
       ctx.out << "      " << r.kind << " " << r.name << " " << r.version << "\n";
-      if (!r.schemes.empty()) ctx.out << "      schemes: " << joined(r.schemes) << "\n";
-      if (!r.operations.empty()) ctx.out << "      operations: " << joined(r.operations) << "\n";
-      if (!r.hooks.empty()) ctx.out << "      hooks: " << joined(r.hooks) << "\n";
+      if (!r.schemes.empty()) ctx.out << "      schemes: " << join(r.schemes) << "\n";
+      if (!r.operations.empty()) ctx.out << "      operations: " << join(r.operations) << "\n";
+      if (!r.hooks.empty()) ctx.out << "      hooks: " << join(r.hooks) << "\n";
     } else {
       ctx.out << "      " << redact(r.reason) << "\n";
     }

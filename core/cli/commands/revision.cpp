@@ -26,9 +26,7 @@ int cmd_revision(context& ctx) {
   std::vector<rev> parents;
   const std::string head = vm["head"].as<std::string>();
   if (head == "head" && g.heads().size() > 1) {
-    std::string ids;
-    for (auto h : g.heads()) ids += (ids.empty() ? "" : ", ") + g.at(h).id;
-    throw sdk::error(sdk::error_kind::usage, "there are several heads (" + ids +
+    throw sdk::error(sdk::error_kind::usage, "there are several heads (" + join(ids_of(g, g.heads())) +
                                                  "): pass --head REV to choose one, or `retort merge heads -m ...` first");
   }
   if (head != "base") parents = resolve_target(g, head, {});

@@ -15,22 +15,14 @@ int cmd_show(context& ctx) {
   pos.add("revision", 1);
   auto vm = ctx.parse(own, pos);
   const auto& g = ctx.graph();
-  auto ids = [&](const std::vector<rev>& revs) {
-    std::string out;
-    for (auto r : revs) out += (out.empty() ? "" : ", ") + g.at(r).id;
-    return out;
-  };
+  auto ids = [&](const std::vector<rev>& revs) { return join(ids_of(g, revs)); };
   for (auto r : resolve_target(g, vm["revision"].as<std::string>(), {})) {
     const migration& m = g.at(r);
     ctx.out << "Rev: " << describe_rev(g, r) << "\n"
             << "Parent: " << (g.parents(r).empty() ? "<base>" : ids(g.parents(r))) << "\n";
     if (!g.children(r).empty()) ctx.out << "Children: " << ids(g.children(r)) << "\n";
     if (!g.dependencies(r).empty()) ctx.out << "Depends on: " << ids(g.dependencies(r)) << "\n";
-    if (!m.branch_labels.empty()) {
-      std::string labels;
-      for (const auto& l : m.branch_labels) labels += (labels.empty() ? "" : ", ") + l;
-      ctx.out << "Branch labels: " << labels << "\n";
-    }
+    if (!m.branch_labels.empty()) ctx.out << "Branch labels: " << join(m.branch_labels) << "\n";
     ctx.out << "Path: " << m.path.string() << "\n"
             << "Transactional: " << (m.transactional ? "yes" : "no") << "\n\n"
             << "    " << m.message << "\n\n";

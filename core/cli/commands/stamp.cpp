@@ -62,9 +62,7 @@ int cmd_stamp(context& ctx) {
   runner rn(g, ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.stamp([&](const std::vector<rev>& current) { return stamped_rows(g, current, targets_from(current), purge); },
                          opts);
-  std::string ids;
-  for (const auto& id : result.heads) ids += (ids.empty() ? "" : ", ") + id;
-  ctx.note("Stamped: the database is at " + (ids.empty() ? std::string("base") : ids) + " (no migration ran).");
+  ctx.note("Stamped: the database is at " + join(result.heads, "base") + " (no migration ran).");
   return 0;
 }
 

@@ -38,9 +38,15 @@ inline void apply(const builtin_op& op, schema& s) {
                    node.mapped().name = o.to;
                    for (auto& ix : node.mapped().indexes) ix.table = o.to;
                    s.tables.insert(std::move(node));
-                   for (auto& [name, t] : s.tables)
+                   for (auto& [name, t] : s.tables) {
                      for (auto& fk : t.foreign_keys)
                        if (fk.ref_table == o.table) fk.ref_table = o.to;
+                     for (auto& c : t.columns)  // "table.col" or "table(col)"
+                       if (c.references && c.references->size() > o.table.size() &&
+                           c.references->compare(0, o.table.size(), o.table) == 0 &&
+                           ((*c.references)[o.table.size()] == '.' || (*c.references)[o.table.size()] == '('))
+                         c.references = o.to + c.references->substr(o.table.size());
+                   }
                  },
                  [&](const ops::add_column& o) {
                    if (auto* t = s.find(o.table)) t->columns.push_back(o.col);

@@ -1,0 +1,18 @@
+// text.hpp — small text helpers shared by messages and listings.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+/// "a, b, c"; `empty` when there are none.
+inline std::string join(const std::vector<std::string>& items, std::string_view empty = "") {
+  if (items.empty()) return std::string(empty);
+  std::string out = items.front();
+  for (std::size_t i = 1; i < items.size(); ++i) (out += ", ") += items[i];
+  return out;
+}
+
+}  // namespace retort
