@@ -80,6 +80,7 @@ revision_graph::revision_graph(std::vector<migration> migrations) {
     for (auto p : ups[i]) nodes_[k].parents.push_back(pos[p]);
     for (auto d : deps[i]) nodes_[k].deps.push_back(pos[d]);
     for (auto p : ups[i]) nodes_[pos[p]].children.push_back(k);
+    for (auto d : deps[i]) nodes_[pos[d]].dependents.push_back(k);
   }
   for (std::size_t k = 0; k < n; ++k) nodes_[k].m = std::move(migrations[order[k]]);
   by_id_.reserve(n);
@@ -128,6 +129,26 @@ std::vector<char> revision_graph::closure(const std::vector<rev>& from) const {
         }
   }
   return in;
+}
+
+std::vector<char> revision_graph::descendants(const std::vector<rev>& from) const {
+  std::vector<char> out(nodes_.size(), 0);
+  std::vector<rev> stack;
+  auto push_next = [&](rev r) {
+    for (const auto* edges : {&nodes_[r].children, &nodes_[r].dependents})
+      for (auto c : *edges)
+        if (!out[c]) {
+          out[c] = 1;
+          stack.push_back(c);
+        }
+  };
+  for (auto r : from) push_next(r);
+  while (!stack.empty()) {
+    rev r = stack.back();
+    stack.pop_back();
+    push_next(r);
+  }
+  return out;
 }
 
 std::vector<revision_graph::rev> revision_graph::heads_of(const std::vector<rev>& revs) const {

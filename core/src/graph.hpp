@@ -29,6 +29,8 @@ class revision_graph {
   const std::vector<rev>& children(rev r) const { return nodes_[r].children; }
   /// depends_on edges, resolved to revisions.
   const std::vector<rev>& dependencies(rev r) const { return nodes_[r].deps; }
+  /// The revisions whose depends_on names `r`.
+  const std::vector<rev>& dependents(rev r) const { return nodes_[r].dependents; }
 
   /// Revisions no other revision names as down_revision, in order.
   const std::vector<rev>& heads() const noexcept { return heads_; }
@@ -42,13 +44,16 @@ class revision_graph {
 
   /// `from` and everything it descends from (parents and dependencies), as a membership vector.
   std::vector<char> closure(const std::vector<rev>& from) const;
+  /// Everything that descends from `from` (children and dependents, transitively), excluding
+  /// `from` itself, as a membership vector.
+  std::vector<char> descendants(const std::vector<rev>& from) const;
   /// The minimal set of revisions whose closure equals that of `revs`: the heads of that set.
   std::vector<rev> heads_of(const std::vector<rev>& revs) const;
 
  private:
   struct node {
     migration m;
-    std::vector<rev> parents, children, deps;
+    std::vector<rev> parents, children, deps, dependents;
   };
   std::vector<node> nodes_;
   std::unordered_map<std::string_view, rev> by_id_;

@@ -82,11 +82,13 @@ std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>
       throw sdk::error(sdk::error_kind::usage, "revision " + g.at(t).id +
                                                    " is not applied, so it is not a downgrade target; "
                                                    "`retort current` shows where the database is");
-  auto keep = g.closure(target);
+  // What descends from the target goes; other branches stay (Alembic's semantics). `base` reverts
+  // everything applied.
+  std::vector<char> go = target.empty() ? have : g.descendants(target);
   std::vector<step> plan;
   std::vector<rev> heads = g.heads_of(current);
   for (rev r = g.size(); r-- > 0;) {
-    if (!have[r] || keep[r]) continue;
+    if (!have[r] || !go[r]) continue;
     step s{r, direction::down, heads, {}, {}};
     heads = remove(heads, {r});
     auto still = g.closure(heads);

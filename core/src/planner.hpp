@@ -26,8 +26,8 @@ struct step {
 
 /// Applies what `target` needs and `current` lacks, parents and dependencies first.
 std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target);
-/// Reverts what `current` has beyond `target`, dependents first. A target that is not applied is
-/// a `usage` error.
+/// Reverts the applied revisions that descend from `target` (all of them for base), dependents
+/// first; other branches stay applied. A target that is not applied is a `usage` error.
 std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target);
 
 /// Renders every step for `d`: the schema the migrations project is followed from base, so each

@@ -49,8 +49,10 @@ TEST(planner, diamond_collapses_at_the_merge_and_splits_on_the_way_down) {
   revision_graph g({mig("a"), mig("b", {"a"}), mig("c", {"a"}), mig("d", {"b", "c"})});
   EXPECT_EQ(trace(g, retort::plan_upgrade(g, {}, g.heads())), "a:[a] b:[b] c:[b,c] d:[d]");
   EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"d"}), at(g, {"a"}))), "d:[b,c] c:[b] b:[a]");
-  // Downgrading one branch of two leaves the other.
-  EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"b", "c"}), at(g, {"b"}))), "c:[b]");
+  // With two heads, a target on one branch reverts nothing of the other; their common parent
+  // reverts both.
+  EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"b", "c"}), at(g, {"b"}))), "");
+  EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"b", "c"}), at(g, {"a"}))), "c:[b] b:[a]");
 }
 
 TEST(planner, dependencies_come_first_and_are_implied_by_their_dependents) {
@@ -61,4 +63,17 @@ TEST(planner, dependencies_come_first_and_are_implied_by_their_dependents) {
 TEST(planner, downgrading_to_a_revision_not_applied_is_refused) {
   revision_graph g({mig("a"), mig("b", {"a"}), mig("c", {"b"})});
   EXPECT_THROW(retort::plan_downgrade(g, at(g, {"a"}), at(g, {"c"})), retort::sdk::error);
+}
+
+TEST(planner, downgrading_one_branch_leaves_the_others) {
+  // Two roots: a -> b and x -> y.
+  revision_graph g({mig("a"), mig("b", {"a"}), mig("x"), mig("y", {"x"})});
+  EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"b", "y"}), at(g, {"a"}))), "b:[a,y]");
+  EXPECT_EQ(trace(g, retort::plan_downgrade(g, at(g, {"b", "y"}), {})), "y:[b,x] x:[b] b:[a] a:[]");
+  // A merge reverted down to one parent leaves the other branch applied.
+  revision_graph d({mig("a"), mig("b", {"a"}), mig("c", {"a"}), mig("m", {"b", "c"})});
+  EXPECT_EQ(trace(d, retort::plan_downgrade(d, at(d, {"m"}), at(d, {"b"}))), "m:[b,c]");
+  // A dependency is reverted after its dependents.
+  revision_graph dep({mig("a"), mig("x"), mig("y", {"x"}, {"a"})});
+  EXPECT_EQ(trace(dep, retort::plan_downgrade(dep, at(dep, {"y"}), {})), "y:[a,x] x:[a] a:[]");
 }
