@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 namespace retort::cli {
 namespace po = boost::program_options;
 
@@ -65,10 +67,9 @@ int migrate(context& ctx, direction dir) {
                                                  (up ? "downgrade " : "upgrade ") + target + "`");
 
   sdk::connection& conn = ctx.connection();
-  const auto heads = ctx.db_heads();
-  const auto to = resolve_target(g, target, heads);
   if (vm["dry-run"].as<bool>()) {
-    auto plan = make_plan(g, dir, heads, to);
+    const auto heads = ctx.db_heads();
+    auto plan = make_plan(g, dir, heads, resolve_target(g, target, heads));
     render_plan(plan, g, heads, ctx.dialect(), ctx.plugins());
     ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
              std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
@@ -82,7 +83,15 @@ int migrate(context& ctx, direction dir) {
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
-  auto result = rn.run([&](const std::vector<rev>& now) { return make_plan(g, dir, now, to); }, opts);
+  // A relative target (-1, +2) is resolved once, from the heads read under the lock; when another
+  // runner moves the heads, the plan is made again towards the same revisions.
+  std::optional<std::vector<rev>> to;
+  auto result = rn.run(
+      [&](const std::vector<rev>& now) {
+        if (!to) to = resolve_target(g, target, now);
+        return make_plan(g, dir, now, *to);
+      },
+      opts);
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
     ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +

@@ -142,7 +142,12 @@ std::vector<char> revision_graph::descendants(const std::vector<rev>& from) cons
           stack.push_back(c);
         }
   };
-  for (auto r : from) push_next(r);
+  for (auto r : from)
+    for (auto c : nodes_[r].children)
+      if (!out[c]) {
+        out[c] = 1;
+        stack.push_back(c);
+      }
   while (!stack.empty()) {
     rev r = stack.back();
     stack.pop_back();

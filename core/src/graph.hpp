@@ -44,8 +44,9 @@ class revision_graph {
 
   /// `from` and everything it descends from (parents and dependencies), as a membership vector.
   std::vector<char> closure(const std::vector<rev>& from) const;
-  /// Everything that descends from `from` (children and dependents, transitively), excluding
-  /// `from` itself, as a membership vector.
+  /// What a downgrade to `from` must revert: the children of `from`, transitively, and whatever
+  /// depends on a revision reverted that way (not what depends on `from`, which stays). A
+  /// membership vector, without `from` itself.
   std::vector<char> descendants(const std::vector<rev>& from) const;
   /// The minimal set of revisions whose closure equals that of `revs`: the heads of that set.
   std::vector<rev> heads_of(const std::vector<rev>& revs) const;

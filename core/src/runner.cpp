@@ -4,6 +4,7 @@
 #include "checksum.hpp"
 #include "redact.hpp"
 #include "target.hpp"
+#include "text.hpp"
 
 #include <retort/sdk/error.hpp>
 
@@ -274,12 +275,11 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
   for (const auto& s : plan) {
     const migration& m = g.at(s.r);
     const bool txn = !atomic && m.transactional;
-    std::string from_text, to_text;
-    for (const auto& id : ids_of(g, s.heads_before)) from_text += (from_text.empty() ? "" : ", ") + id;
-    for (const auto& id : ids_of(g, s.heads_after)) to_text += (to_text.empty() ? "" : ", ") + id;
-    out << "-- Running " << (s.dir == direction::up ? "upgrade " : "downgrade ") << (from_text.empty() ? "base" : from_text)
-        << " -> " << (to_text.empty() ? "base" : to_text) << ": " << m.message << " (" << m.path.filename().string()
-        << ")\n";
+    // As Alembic writes it: the revision and its parents.
+    const std::string parents = join(ids_of(g, g.parents(s.r)), "base");
+    if (s.dir == direction::up) out << "-- Running upgrade " << parents << " -> " << m.id;
+    else out << "-- Running downgrade " << m.id << " -> " << parents;
+    out << ": " << m.message << " (" << m.path.filename().string() << ")\n";
     if (txn) emit(d.begin_sql());
     for (const auto& st : s.statements) emit(st.sql);
     for (const auto& sql : store.transition_sql(ids_of(g, s.heads_before), ids_of(g, s.heads_after))) emit(sql);

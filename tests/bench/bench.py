@@ -19,8 +19,17 @@ Every upgrade run starts from an empty database, and the schema it leaves is che
 indexes, the `extra` columns, the version row) so a tool that does less work cannot look fast.
 `current` runs against the database the upgrade runs left at head. See tests/bench/README.md.
 
+With --graph G (a second workload, for retort and Alembic only) it writes a revision graph of G
+no-op revisions instead: a trunk in which every 50th trunk revision is a branch point with two
+parallel lines of 25 revisions, joined by a merge revision (down_revision lists both line tips) from
+which the trunk goes on, so that there is exactly one head. It stamps a database at that head (once,
+untimed), checks each tool's `heads`, `history`, `upgrade head --sql` output and version table, and
+times `heads`, `history`, `current` and `upgrade head --sql`. Each Alembic command gets a timeout
+(--alembic-timeout, 120 s by default with --graph), because Alembic's `current` is quadratic.
+
 Usage: /usr/bin/python3 tests/bench/bench.py --retort PATH/TO/retort [--plugin-path DIR]
-           [--n 100,1000] [--runs 5] [--out FILE.md] [--only retort|alembic|sqlite3] [--keep]
+           [--n 100,1000] [--graph 1000,10000] [--runs 5] [--alembic-runs 1] [--alembic-timeout 120]
+           [--out FILE.md] [--only retort|alembic|sqlite3] [--keep]
 """
 
 import argparse
@@ -30,7 +39,10 @@ import functools
 import importlib.metadata
 import importlib.util
 import os
+import re
+import select
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -44,6 +56,7 @@ from typing import Callable, NamedTuple, Optional
 UPGRADE_ROWS = ("upgrade head", "upgrade head --atomic")
 ROWS = UPGRADE_ROWS + ("heads", "history", "current", "upgrade head --sql")
 ALEMBIC_ROWS = tuple(row for row in ROWS if row != "upgrade head --atomic")   # no whole-plan transaction
+GRAPH_ROWS = ("heads", "history", "current", "upgrade head --sql")                # the --graph workload
 
 # The subcommand behind each row, for the two migration tools.
 CLI_ARGS = {
@@ -53,6 +66,7 @@ CLI_ARGS = {
     "history": ["history"],
     "current": ["current"],
     "upgrade head --sql": ["upgrade", "head", "--sql"],
+    "stamp head": ["stamp", "head"],   # --graph: puts the database at the head once, before `current`
 }
 
 # DATABASE_URL would override retort's default_url and send it to another database;
@@ -89,6 +103,63 @@ def chain(n):
     ]
 
 
+# --- the revision graph (--graph), one description for retort and Alembic ----------------------------
+
+BRANCH_EVERY = 50   # every 50th trunk revision is a branch point (the merges count as trunk revisions)
+LINE_LENGTH = 25    # revisions on each of the two parallel lines that follow a branch point
+
+
+class Revision(NamedTuple):
+    number: int
+    rev: str
+    down: tuple     # () for the root, one id, or two (the line tips) for a merge
+    message: str
+
+
+def revision_graph(g):
+    """G revisions numbered in topological order, revision i having id f"{i:012x}": trunk revisions;
+    after every 50th trunk revision (the branch point) line a (25 revisions), then line b (25), both
+    children of the branch point, then a merge of the two tips, which is the next trunk revision. So
+    revisions 1-50 are trunk, 51-75 line a, 76-100 line b, 101 the merge, 102-150 trunk, 151 line a...
+    When fewer than 51 revisions are left after a branch point, the two lines share what is left
+    minus one for the merge (never less than one each), so the last revision is always the single
+    head, and there is a merge at revision 101, 201, ... ."""
+    revisions = []
+
+    def add(down, message):
+        number = len(revisions) + 1
+        revisions.append(Revision(number, f"{number:012x}", tuple(down), message))
+        return revisions[-1].rev
+
+    trunk, tip = 0, None
+    while len(revisions) < g:
+        trunk += 1
+        tip = add([tip] if tip else [], f"trunk {trunk}")
+        left = g - len(revisions)
+        if trunk % BRANCH_EVERY or left < 3:
+            continue
+        on_lines = min(2 * LINE_LENGTH, left - 1)
+        tips = []
+        for line, length in (("a", on_lines // 2), ("b", on_lines - on_lines // 2)):
+            line_tip = tip
+            for k in range(1, length + 1):
+                line_tip = add([line_tip], f"branch at trunk {trunk} line {line} {k}")
+            tips.append(line_tip)
+        trunk += 1
+        tip = add(tips, f"merge {tips[0]} and {tips[1]}")
+    return revisions
+
+
+def graph_summary(revisions):
+    merges = sum(len(r.down) == 2 for r in revisions)
+    children = {}
+    for r in revisions:
+        for parent in r.down:
+            children[parent] = children.get(parent, 0) + 1
+    heads = [r.rev for r in revisions if r.rev not in children]
+    return merges, heads
+
+
 # --- retort project ----------------------------------------------------------------------------------
 
 def retort_migration(m):
@@ -123,17 +194,46 @@ column = {{ name = "extra", type = "string(50)" }}
     return text
 
 
-def write_retort_project(directory, migrations):
+def retort_skeleton(directory):
+    """retort.toml and an empty migrations/versions/: (the config, the versions directory)."""
     versions = directory / "migrations" / "versions"
     versions.mkdir(parents=True)
     (directory / "retort.toml").write_text(
         'script_location = "migrations"\n'
         f'default_url = "sqlite:///{directory / "app.db"}"\n'
     )
+    return directory / "retort.toml", versions
+
+
+def write_retort_project(directory, migrations):
+    _, versions = retort_skeleton(directory)
     for m in migrations:
         stamp = FIRST_MIGRATION_TIME + datetime.timedelta(minutes=m.number)
         (versions / f"{stamp:%Y%m%d_%H%M}_{m.rev}_create_{m.table}.toml").write_text(retort_migration(m))
     return directory / "retort.toml"
+
+
+def toml_string_or_array(ids):
+    if len(ids) <= 1:
+        return f'"{ids[0] if ids else ""}"'
+    return "[" + ", ".join(f'"{i}"' for i in ids) + "]"
+
+
+def write_retort_graph(directory, revisions):
+    """One TOML file per revision, with no [[upgrade]] (an empty migration is valid)."""
+    config, versions = retort_skeleton(directory)
+    for r in revisions:
+        stamp = FIRST_MIGRATION_TIME + datetime.timedelta(minutes=r.number)
+        (versions / f"{stamp:%Y%m%d_%H%M}_{r.rev}_{slug(r.message)}.toml").write_text(
+            f'revision = "{r.rev}"\n'
+            f"down_revision = {toml_string_or_array(r.down)}\n"
+            f'message = "{r.message}"\n'
+        )
+    return config
+
+
+def slug(message):
+    return "_".join(re.findall(r"\w+", message))[:40]
 
 
 # --- Alembic project (what `alembic init` writes, trimmed to what is used) ----------------------------
@@ -280,7 +380,8 @@ def downgrade() -> None:
 '''
 
 
-def write_alembic_project(directory, migrations):
+def alembic_skeleton(directory):
+    """alembic.ini, env.py, script.py.mako and an empty versions/: (the ini, the versions directory)."""
     script_location = directory / "migrations"
     versions = script_location / "versions"
     versions.mkdir(parents=True)
@@ -288,9 +389,48 @@ def write_alembic_project(directory, migrations):
     (directory / "alembic.ini").write_text(ini)
     (script_location / "env.py").write_text(ALEMBIC_ENV)
     (script_location / "script.py.mako").write_text(ALEMBIC_SCRIPT_MAKO)
+    return directory / "alembic.ini", versions
+
+
+def write_alembic_project(directory, migrations):
+    ini, versions = alembic_skeleton(directory)
     for m in migrations:
         (versions / f"{m.rev}_create_{m.table}.py").write_text(alembic_revision(m))
-    return directory / "alembic.ini"
+    return ini
+
+
+def alembic_graph_revision(r):
+    """A no-op revision as `alembic revision` writes it; down_revision is a tuple for a merge."""
+    down = None if not r.down else r.down[0] if len(r.down) == 1 else r.down
+    return f'''"""{r.message}
+
+Revision ID: {r.rev}
+Revises: {", ".join(r.down)}
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = {r.rev!r}
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def write_alembic_graph(directory, revisions):
+    ini, versions = alembic_skeleton(directory)
+    for r in revisions:
+        (versions / f"{r.rev}_{slug(r.message)}.py").write_text(alembic_graph_revision(r))
+    return ini
 
 
 # --- sqlite3 scripts ---------------------------------------------------------------------------------
@@ -348,12 +488,16 @@ class Tool:
     setup: Optional[Callable]
     missing: str = ""        # why setup is None
     version: str = ""
+    # The same for the --graph workload: its commands are GRAPH_ROWS and "stamp head".
+    graph_setup: Optional[Callable] = None
+    runs: int = 5            # timed runs per cell (--runs, or --alembic-runs for Alembic)
 
 
 def cli_commands(argv, directory, rows):
     database = directory / "app.db"
     return {
-        row: Command(argv + CLI_ARGS[row], directory, database=database if row in UPGRADE_ROWS else None)
+        row: Command(argv + CLI_ARGS[row], directory,
+                     database=database if row in UPGRADE_ROWS + ("stamp head",) else None)
         for row in rows
     }
 
@@ -369,6 +513,19 @@ def setup_alembic(alembic, workdir, migrations):
     directory = workdir / "alembic"
     config = write_alembic_project(directory, migrations)
     return cli_commands(alembic + ["-c", str(config)], directory, ALEMBIC_ROWS)
+
+
+def setup_retort_graph(exe, plugin_path, workdir, revisions):
+    directory = workdir / "retort"
+    config = write_retort_graph(directory, revisions)
+    argv = [exe, "-c", str(config)] + (["--plugin-path", plugin_path] if plugin_path else [])
+    return cli_commands(argv, directory, GRAPH_ROWS + ("stamp head",))
+
+
+def setup_alembic_graph(alembic, workdir, revisions):
+    directory = workdir / "alembic"
+    config = write_alembic_graph(directory, revisions)
+    return cli_commands(alembic + ["-c", str(config)], directory, GRAPH_ROWS + ("stamp head",))
 
 
 def setup_sqlite3(exe, workdir, migrations):
@@ -402,6 +559,7 @@ def retort_tool(exe, plugin_path):
     else:
         exe = str(Path(exe).resolve())
         tool.setup = functools.partial(setup_retort, exe, plugin_path)
+        tool.graph_setup = functools.partial(setup_retort_graph, exe, plugin_path)
         tool.version = first_line([exe, "--version"]) or f"{exe} (no --version)"
     return tool
 
@@ -421,6 +579,7 @@ def alembic_tool():
         tool.missing = f"`{' '.join(alembic)} --version` failed"
         return tool
     tool.setup = functools.partial(setup_alembic, alembic)
+    tool.graph_setup = functools.partial(setup_alembic_graph, alembic)
     tool.version = f"{version} (SQLAlchemy {importlib.metadata.version('SQLAlchemy')}), run as `{' '.join(alembic)}`"
     return tool
 
@@ -444,6 +603,49 @@ class Cell:
     ms: Optional[float] = None       # median wall time
     rss_mb: Optional[float] = None   # the peak RSS of the warm-up run
     failed: bool = False
+    timeout: Optional[float] = None  # a run was killed after this many seconds (ms is then None)
+    rss_partial: bool = False        # the warm-up run was the one killed: rss_mb is its peak until then
+
+
+class Run(NamedTuple):
+    ms: float
+    rss_mb: Optional[float]
+    code: int
+    error: str                       # stderr, when the command failed
+    timed_out: bool = False
+
+
+def exited_within(pid, seconds):
+    """Wait until child `pid` has exited (without reaping it) or `seconds` have passed: True if it exited."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):   # Python < 3.9 or Linux < 5.3: poll
+        deadline = time.monotonic() + seconds
+        while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        return bool(poller.poll(seconds * 1000))
+    finally:
+        os.close(pidfd)
+
+
+def peak_rss_kb_of_tree(pid):
+    """The largest VmHWM (peak RSS) among `pid` and its live descendants, in kB, or None."""
+    peak, pending = None, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak or 0, int(line.split()[1]))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    return peak
 
 
 def remove_database(database):
@@ -451,13 +653,17 @@ def remove_database(database):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
-def run_once(command, rss_by_gnu_time=False):
-    """Run `command` once: (wall ms, peak RSS MB, exit code, stderr).
+def run_once(command, rss_by_gnu_time=False, timeout=None, stdout=None):
+    """Run `command` once: a Run (wall ms, peak RSS MB, exit code, stderr, whether it timed out).
 
     os.wait4 alone overstates the peak RSS of a small child: the child starts as a copy of this
     Python process, and the kernel keeps that copy's high-water mark across exec. GNU time forks
     the command from its own small process and reports the command's figure, so it is used when
     asked for (and then the wall time includes its own start-up, about a millisecond).
+
+    With a timeout (seconds) the command runs in a process group of its own; when it has not exited
+    in time, the largest peak RSS in the group is read from /proc and the group is killed.
+    stdout: a file to write the command's output to (default: discarded).
     """
     if command.database:
         remove_database(command.database)
@@ -471,18 +677,25 @@ def run_once(command, rss_by_gnu_time=False):
             rss_file = stack.enter_context(tempfile.NamedTemporaryFile("r"))
             argv = [GNU_TIME, "-f", "%M", "-o", rss_file.name] + argv
         start = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=command.cwd, env=CHILD_ENV,
-                                 stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+        child = subprocess.Popen(argv, cwd=command.cwd, env=CHILD_ENV, stdin=stdin,
+                                 stdout=stdout or subprocess.DEVNULL, stderr=stderr,
+                                 start_new_session=timeout is not None)
+        timed_out = timeout is not None and not exited_within(child.pid, timeout)
+        if timed_out:
+            # The child is not reaped yet, so its pid (the group's id) cannot have been reused.
+            rss_kb = peak_rss_kb_of_tree(child.pid)
+            os.killpg(child.pid, signal.SIGKILL)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed_ms = (time.perf_counter() - start) * 1000
         child.returncode = os.waitstatus_to_exitcode(status)
-        # GNU time writes "Command exited with non-zero status N" before the figure on a failure.
-        rss_kb = int(rss_file.read().split()[-1]) if rss_by_gnu_time else usage.ru_maxrss
+        if not timed_out:
+            # GNU time writes "Command exited with non-zero status N" before the figure on a failure.
+            rss_kb = int(rss_file.read().split()[-1]) if rss_by_gnu_time else usage.ru_maxrss
         error = ""
-        if child.returncode != 0:
+        if child.returncode != 0 and not timed_out:
             stderr.seek(0)
             error = stderr.read().decode(errors="replace")
-    return elapsed_ms, rss_kb / 1024, child.returncode, error
+    return Run(elapsed_ms, rss_kb / 1024 if rss_kb is not None else None, child.returncode, error, timed_out)
 
 
 def check_schema(database, version_table, migrations):
@@ -507,33 +720,143 @@ def check_schema(database, version_table, migrations):
     return None
 
 
-def measure(label, command, runs, check):
+def report_failure(label, command, run):
+    print(f"{label}: failed (exit {run.code}): {' '.join(map(str, command.argv))}\n{run.error.rstrip()[-4000:]}",
+          file=sys.stderr)
+
+
+def timeout_cell(label, timeout, warm_up):
+    """The Cell of a command killed after `timeout` s; `warm_up` is the Run of its warm-up."""
+    which = "the warm-up run" if warm_up.timed_out else "a timed run"
+    print(f"{label}: > {timeout:g} s (timeout, in {which})", file=sys.stderr)
+    return Cell(rss_mb=warm_up.rss_mb, timeout=timeout, rss_partial=warm_up.timed_out)
+
+
+def measure(label, command, runs, check, timeout=None, check_output=None):
     """A Cell for `command`: the median wall time of `runs` runs, after one untimed run that warms
-    the caches (Alembic's __pycache__, the page cache) and gives the peak RSS."""
-    _, peak, code, error = run_once(command, rss_by_gnu_time=GNU_TIME is not None)
-    times = []
-    while code == 0 and len(times) < runs:
-        ms, _, code, error = run_once(command)
-        times.append(ms)
-    if code != 0:
-        print(f"{label}: failed (exit {code}): {' '.join(map(str, command.argv))}\n{error.rstrip()[-4000:]}",
-              file=sys.stderr)
+    the caches (Alembic's __pycache__, the page cache) and gives the peak RSS. `check(database)`
+    checks the database an upgrade left; `check_output(text)` checks what the warm-up run printed
+    (the timed runs discard it). Both return a problem, or None."""
+    with tempfile.TemporaryFile("w+") if check_output else contextlib.nullcontext() as output:
+        warm_up = run_once(command, rss_by_gnu_time=GNU_TIME is not None, timeout=timeout, stdout=output)
+        problem = None
+        if check_output and warm_up.code == 0 and not warm_up.timed_out:
+            output.seek(0)
+            problem = check_output(output.read())
+    if problem:
+        print(f"{label}: exit 0, but the output is wrong: {problem}", file=sys.stderr)
+        return Cell(failed=True)
+    last, times = warm_up, []
+    while last.code == 0 and not last.timed_out and len(times) < runs:
+        last = run_once(command, timeout=timeout)
+        times.append(last.ms)
+    if last.timed_out:
+        return timeout_cell(label, timeout, warm_up)
+    if last.code != 0:
+        report_failure(label, command, last)
         return Cell(failed=True)
     problem = command.database and check(command.database)
     if problem:
         print(f"{label}: exit 0, but the database is wrong: {problem}", file=sys.stderr)
         return Cell(failed=True)
+    peak = warm_up.rss_mb
     cell = Cell(statistics.median(times), peak)
     print(f"{label}: {cell.ms:.0f} ms (median of {runs}), peak RSS {peak:.1f} MB", file=sys.stderr)
     return cell
 
 
-def bench_tool(tool, n, migrations, workdir, runs):
+def bench_tool(tool, n, migrations, workdir, timeout=None):
     """Measure every operation of one tool: {row: Cell}."""
     commands = tool.setup(workdir, migrations)
     check = functools.partial(check_schema, version_table=tool.version_table, migrations=migrations)
     # Rows run in ROWS order, so `current` finds the database the upgrade rows left at head.
-    return {row: measure(f"N={n} {tool.name} {row}", commands[row], runs, check) for row in commands}
+    return {row: measure(f"N={n} {tool.name} {row}", commands[row], tool.runs, check, timeout) for row in commands}
+
+
+# --- the --graph workload: checks and measurements ---------------------------------------------------
+
+def listed_id(text):
+    return text.split()[0].rstrip(",") if text.split() else ""
+
+
+def check_heads(text, revisions):
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 1 or listed_id(lines[0]) != revisions[-1].rev:
+        return f"expected the single head {revisions[-1].rev}, got {len(lines)} line(s): {lines[:3]}"
+    return None
+
+
+def check_history(text, revisions):
+    """One ` -> ` line per revision, each revision once, and a two-parent line per merge."""
+    lines = [line for line in text.splitlines() if " -> " in line]
+    listed = [listed_id(line.split(" -> ", 1)[1]) for line in lines]
+    missing = {r.rev for r in revisions} - set(listed)
+    if len(lines) != len(revisions) or missing:
+        return (f"{len(lines)} revisions listed for {len(revisions)}, {len(set(listed))} distinct; "
+                f"missing e.g. {sorted(missing)[:3]}")
+    merges = sum(len(r.down) == 2 for r in revisions)
+    listed_merges = sum("," in line.split(" -> ", 1)[0] for line in lines)
+    if listed_merges != merges:
+        return f"{listed_merges} lines with two parents, for {merges} merges"
+    return None
+
+
+def check_script(text, revisions, version_table):
+    """Every revision id occurs in the offline script, and the script, run on an empty in-memory
+    database, leaves the single head in the version table."""
+    found = set(re.findall(r"\b[0-9a-f]{12}\b", text))
+    missing = [r.rev for r in revisions if r.rev not in found]
+    if missing:
+        return f"{len(missing)} revision ids do not occur in the script, e.g. {missing[:3]}"
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as db:
+            db.executescript(text)
+            versions = [v for (v,) in db.execute(f"SELECT version_num FROM {version_table}")]
+    except sqlite3.Error as error:
+        return f"the script does not run on SQLite: {error}"
+    if versions != [revisions[-1].rev]:
+        return f"the script leaves {version_table} holding {versions[:5]}, not ['{revisions[-1].rev}']"
+    return None
+
+
+GRAPH_CHECKS = {"heads": check_heads, "history": check_history, "upgrade head --sql": check_script}
+
+
+def check_stamped(database, version_table, head):
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        versions = [v for (v,) in db.execute(f"SELECT version_num FROM {version_table}")]
+    return None if versions == [head] else f"{version_table} holds {versions[:5]}, not ['{head}']"
+
+
+def bench_graph_tool(tool, g, revisions, workdir, timeout):
+    """Stamp the database at the head (once, untimed), then measure GRAPH_ROWS: {row: Cell}.
+    The warm-up run of `heads`, `history` and `upgrade head --sql` is also their correctness check."""
+    commands = tool.graph_setup(workdir, revisions)
+    label = f"G={g} {tool.name}"
+    cells = {}
+    stamp = commands["stamp head"]
+    run = run_once(stamp, timeout=timeout)
+    problem = None
+    if run.timed_out:
+        problem = f"`stamp head` took more than {timeout:g} s"
+    elif run.code != 0:
+        report_failure(f"{label} stamp head", stamp, run)
+        problem = "`stamp head` failed"
+    else:
+        try:
+            problem = check_stamped(stamp.database, tool.version_table, revisions[-1].rev)
+        except sqlite3.Error as error:
+            problem = f"cannot read {tool.version_table} after `stamp head`: {error}"
+    if problem:
+        print(f"{label} current: not measured: {problem}", file=sys.stderr)
+        cells["current"] = Cell(failed=True)
+    for row in GRAPH_ROWS:
+        if row not in cells:
+            check = GRAPH_CHECKS.get(row) and functools.partial(GRAPH_CHECKS[row], revisions=revisions)
+            if row == "upgrade head --sql":
+                check = functools.partial(check, version_table=tool.version_table)
+            cells[row] = measure(f"{label} {row}", commands[row], tool.runs, None, timeout, check)
+    return {row: cells[row] for row in GRAPH_ROWS}
 
 
 # --- reporting ---------------------------------------------------------------------------------------
@@ -548,15 +871,27 @@ def cell_text(tool, row, cells, field):
     cell = cells.get((tool.name, row))
     if cell is None:
         return "n/a"
-    return "failed" if cell.failed else format_number(getattr(cell, field))
+    if cell.failed:
+        return "failed"
+    if field == "ms" and cell.timeout is not None:
+        return f"> {cell.timeout:g} s (timeout)"
+    value = getattr(cell, field)
+    if value is None:
+        return "n/a"
+    # The peak RSS of a run killed at the timeout is the peak until then.
+    return ("≥ " if field == "rss_mb" and cell.rss_partial else "") + format_number(value)
 
 
 def ratio_text(cells, row, numerator, denominator):
     if row not in numerator.rows or row not in denominator.rows:
         return "—"
     a, b = cells.get((numerator.name, row)), cells.get((denominator.name, row))
-    if not (a and b) or a.failed or b.failed:
+    if not (a and b) or a.failed or b.failed or (a.timeout is not None and b.timeout is not None):
         return "n/a"
+    if b.timeout is not None:
+        return f"< {a.ms / (b.timeout * 1000):.3g}"
+    if a.timeout is not None:
+        return f"> {a.timeout * 1000 / b.ms:.3g}"
     return f"{a.ms / b.ms:.3g}"
 
 
@@ -583,6 +918,33 @@ def markdown_table(n, retort, alembic, raw, cells):
     return "\n".join(lines) + "\n"
 
 
+def graph_table(revisions, retort, alembic, cells, alembic_timeout):
+    merges, (head,) = graph_summary(revisions)
+    ran = [tool for tool in (retort, alembic) if tool.setup]
+    runs = " and ".join(f"{tool.runs} run(s) for {tool.name}" for tool in ran) or "no tool run"
+    lines = [
+        f"### Graph: G = {len(revisions)} revisions, a branch point every {BRANCH_EVERY} trunk revisions "
+        f"(two lines of up to {LINE_LENGTH}), {merges} merges",
+        "",
+        f"Single head `{head}`; `current` runs against a database stamped there. Median of {runs}, "
+        "each after one warm-up run" + (f"; Alembic timeout {alembic_timeout:g} s per command." if alembic.setup else "."),
+        "",
+        "| operation | retort ms | Alembic ms | retort/Alembic | retort peak RSS MB | Alembic peak RSS MB |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for row in GRAPH_ROWS:
+        columns = [
+            f"`{row}`",
+            cell_text(retort, row, cells, "ms"),
+            cell_text(alembic, row, cells, "ms"),
+            ratio_text(cells, row, retort, alembic),
+            cell_text(retort, row, cells, "rss_mb"),
+            cell_text(alembic, row, cells, "rss_mb"),
+        ]
+        lines.append("| " + " | ".join(columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def cpu_model():
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -591,37 +953,72 @@ def cpu_model():
     return "unknown CPU"
 
 
-def report_header(tools, runs):
-    load = "unknown"
+def load_average():
     with contextlib.suppress(OSError):
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return "unknown"
+
+
+def report_header(tools, args):
+    load = load_average()
+    runs = f"median of {args.runs}" + (f" ({args.alembic_runs} for Alembic)" if args.alembic_runs != args.runs else "")
+    timeouts = []
+    if args.n and args.alembic_timeout is not None:
+        timeouts.append(f"{args.alembic_timeout:g} s for `--n`")
+    if args.graph:
+        timeouts.append(f"{args.graph_alembic_timeout:g} s for `--graph`")
     lines = [
         "# retort benchmark",
         "",
         f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {cpu_model()}, load average at start {load}",
-        f"- runs: median of {runs} after one untimed warm-up run; a fresh empty database before each upgrade run",
+        f"- runs: {runs} after one untimed warm-up run; a fresh empty database before each upgrade run",
         "- peak RSS: " + ("GNU time's %M, from the warm-up run" if GNU_TIME else
                           "os.wait4 (no /usr/bin/time): never below this harness's own RSS"),
     ]
+    if timeouts:
+        lines.append(f"- Alembic timeout per command: {', '.join(timeouts)}")
     for tool in tools:
         lines.append(f"- {tool.name}: {tool.version if tool.setup else 'not run (' + tool.missing + ')'}")
     return "\n".join(lines) + "\n"
+
+
+def counts(parser, option, text):
+    try:
+        values = [int(value) for value in text.split(",")]
+    except ValueError:
+        parser.error(f"{option} takes comma-separated whole numbers, not {text!r}")
+    if min(values) < 1:
+        parser.error(f"every {option} must be at least 1")
+    return values
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--retort", help="the retort binary")
     parser.add_argument("--plugin-path", help="passed to retort as --plugin-path")
-    parser.add_argument("--n", default="100,1000", help="migration counts, comma-separated (default 100,1000)")
+    parser.add_argument("--n", help="linear migration counts, comma-separated (default 100,1000, unless --graph "
+                                     "is given alone)")
+    parser.add_argument("--graph", help="revision counts for the branch-and-merge graph workload, comma-separated "
+                                        "(retort and Alembic only)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement; the median is kept (default 5)")
+    parser.add_argument("--alembic-runs", type=int, help="runs per measurement for Alembic (default: --runs)")
+    parser.add_argument("--alembic-timeout", type=float,
+                        help="seconds before an Alembic command is killed and reported as a timeout "
+                             "(default 120 for --graph; none for --n)")
     parser.add_argument("--out", help="also write the Markdown report, with a header naming the machine, here")
     parser.add_argument("--only", choices=("retort", "alembic", "sqlite3"), help="measure one tool only")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and print where")
     args = parser.parse_args()
-    args.n = [int(n) for n in args.n.split(",")]
-    if args.runs < 1 or min(args.n) < 1:
-        parser.error("--runs and every --n must be at least 1")
+    args.graph = counts(parser, "--graph", args.graph) if args.graph else []
+    args.n = counts(parser, "--n", args.n) if args.n else [] if args.graph else [100, 1000]
+    if args.alembic_runs is None:
+        args.alembic_runs = args.runs
+    if args.runs < 1 or args.alembic_runs < 1:
+        parser.error("--runs and --alembic-runs must be at least 1")
+    if args.alembic_timeout is not None and args.alembic_timeout <= 0:
+        parser.error("--alembic-timeout must be positive")
+    args.graph_alembic_timeout = 120.0 if args.alembic_timeout is None else args.alembic_timeout
     return args
 
 
@@ -633,7 +1030,8 @@ def main():
             tool.setup, tool.missing = None, f"--only {args.only}"
         elif not tool.setup:
             print(f"{tool.name}: not run: {tool.missing}", file=sys.stderr)
-    header = report_header(tools, args.runs)
+        tool.runs = args.alembic_runs if tool is alembic else args.runs
+    header = report_header(tools, args)
     print(header)
     tables = []
     for n in args.n:
@@ -642,7 +1040,8 @@ def main():
         cells = {}
         for tool in tools:
             if tool.setup:
-                for row, cell in bench_tool(tool, n, migrations, workdir, args.runs).items():
+                timeout = args.alembic_timeout if tool is alembic else None
+                for row, cell in bench_tool(tool, n, migrations, workdir, timeout).items():
                     cells[tool.name, row] = cell
         if args.keep:
             print(f"N={n}: projects kept in {workdir}", file=sys.stderr)
@@ -650,8 +1049,25 @@ def main():
             shutil.rmtree(workdir)
         tables.append(markdown_table(n, retort, alembic, raw, cells))
         print(tables[-1], flush=True)
+    for g in args.graph:
+        revisions = revision_graph(g)
+        workdir = Path(tempfile.mkdtemp(prefix=f"retort-bench-graph-{g}-"))
+        cells = {}
+        for tool in (retort, alembic):
+            if tool.setup and tool.graph_setup:
+                timeout = args.graph_alembic_timeout if tool is alembic else None
+                for row, cell in bench_graph_tool(tool, g, revisions, workdir, timeout).items():
+                    cells[tool.name, row] = cell
+        if args.keep:
+            print(f"G={g}: projects kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir)
+        tables.append(graph_table(revisions, retort, alembic, cells, args.graph_alembic_timeout))
+        print(tables[-1], flush=True)
+    footer = f"Load average at the end: {load_average()}.\n"
+    print(footer)
     if args.out:
-        Path(args.out).write_text(header + "\n" + "\n".join(tables))
+        Path(args.out).write_text(header + "\n" + "\n".join(tables) + "\n" + footer)
 
 
 if __name__ == "__main__":

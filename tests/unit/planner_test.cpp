@@ -73,7 +73,10 @@ TEST(planner, downgrading_one_branch_leaves_the_others) {
   // A merge reverted down to one parent leaves the other branch applied.
   revision_graph d({mig("a"), mig("b", {"a"}), mig("c", {"a"}), mig("m", {"b", "c"})});
   EXPECT_EQ(trace(d, retort::plan_downgrade(d, at(d, {"m"}), at(d, {"b"}))), "m:[b,c]");
-  // A dependency is reverted after its dependents.
+  // A dependency is reverted after its dependents; a dependent stays while its dependency does.
   revision_graph dep({mig("a"), mig("x"), mig("y", {"x"}, {"a"})});
   EXPECT_EQ(trace(dep, retort::plan_downgrade(dep, at(dep, {"y"}), {})), "y:[a,x] x:[a] a:[]");
+  revision_graph dep2({mig("a"), mig("b", {"a"}), mig("x"), mig("y", {"x"}, {"b"})});
+  EXPECT_EQ(trace(dep2, retort::plan_downgrade(dep2, at(dep2, {"y"}), at(dep2, {"b"}))), "");
+  EXPECT_EQ(trace(dep2, retort::plan_downgrade(dep2, at(dep2, {"y"}), at(dep2, {"a"}))), "y:[b,x] b:[a,x]");
 }
