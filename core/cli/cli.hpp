@@ -100,6 +100,8 @@ int cmd_branches(context&);
 int cmd_show(context&);
 int cmd_stamp(context&);
 int cmd_plugins(context&);
+int cmd_validate(context&);
+int cmd_graph(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);

@@ -146,6 +146,8 @@ const std::vector<command>& commands() {
       {"branches", "the revisions where the graph forks", cmd_branches},
       {"show", "one revision in full", cmd_show},
       {"stamp", "set the version table without running migrations", cmd_stamp},
+      {"validate", "checksums of applied migrations and graph integrity; exit 3 on a finding", cmd_validate},
+      {"graph", "the revision graph as Graphviz dot or Mermaid", cmd_graph},
       {"plugins", "the plugin search path, and what was found, loaded and refused", cmd_plugins},
   };
   return all;

@@ -120,6 +120,16 @@ std::vector<std::string> version_store::read_heads(sdk::connection& conn) const 
   return out;
 }
 
+std::map<std::string, std::array<std::string, 3>> version_store::latest_history(sdk::connection& conn) const {
+  std::map<std::string, std::array<std::string, 3>> out;
+  if (!conn.has_table(history_table_)) return out;
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  for (auto& r : conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("checksum") +
+                            " FROM " + c(history_table_.c_str()) + " ORDER BY " + c("id")))
+    out[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), r[3].value_or("")};
+  return out;
+}
+
 std::vector<sdk::row> version_store::read_history(sdk::connection& conn, std::size_t limit) const {
   if (!conn.has_table(history_table_)) return {};
   auto c = [&](const char* n) { return d_.quote_identifier(n); };

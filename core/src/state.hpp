@@ -5,7 +5,9 @@
 #include <retort/sdk/connection.hpp>
 #include <retort/sdk/dialect.hpp>
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +44,8 @@ class version_store {
 
   /// The version table's rows, sorted; empty when the table does not exist yet.
   std::vector<std::string> read_heads(sdk::connection& conn) const;
+  /// For each revision in the history, its newest row: revision → {direction, status, checksum}.
+  std::map<std::string, std::array<std::string, 3>> latest_history(sdk::connection& conn) const;
   /// The newest history rows first: revision, direction, status, started_at, duration_ms, error.
   std::vector<sdk::row> read_history(sdk::connection& conn, std::size_t limit) const;
 

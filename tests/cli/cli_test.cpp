@@ -409,3 +409,64 @@ TEST_F(cli, a_password_parameter_in_default_url_is_refused) {
   EXPECT_EQ(r.code, 2);
   EXPECT_FALSE(contains(r.all(), "Zebra77")) << r.all();
 }
+
+TEST_F(cli, validate_reports_edits_missing_files_unknown_rows_and_heads) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  auto r = retort({"validate"});
+  EXPECT_EQ(r.code, 0) << r.all();
+  EXPECT_TRUE(contains(r.out, "3 applied revision(s) match their files")) << r.out;
+
+  // An applied file edited afterwards.
+  fs::path b2 = dir / "migrations/versions/20260101_0001_b2_documents.sql";
+  write(b2, slurp(b2) + "-- an afterthought\n");
+  r = retort({"validate"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(r.out, "revision b2 was edited after it was applied")) << r.out;
+  EXPECT_TRUE(contains(r.out, b2.filename().string())) << r.out;
+
+  // A version row no file defines, and an applied revision whose file is gone.
+  fs::remove(dir / "migrations/versions/20260101_0002_c3_index.toml");
+  r = retort({"validate"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(r.out, "the version table holds 'c3', which no file in versions/ defines")) << r.out;
+  EXPECT_TRUE(contains(r.out, "revision c3 is applied (history) but its file is gone")) << r.out;
+}
+
+TEST_F(cli, validate_warns_on_several_heads_and_fails_with_single_head) {
+  migration("1_a.toml", create_table_migration("a1", "", "t1"));
+  migration("2_b.toml", create_table_migration("b2", "a1", "t2"));
+  migration("3_c.toml", create_table_migration("c3", "a1", "t3"));
+  ASSERT_EQ(retort({"upgrade", "heads"}).code, 0);
+  auto r = retort({"validate"});
+  EXPECT_EQ(r.code, 0) << r.all();
+  EXPECT_TRUE(contains(r.err, "several heads: b2, c3")) << r.err;
+  r = retort({"validate", "--single-head"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(r.out, "several heads: b2, c3")) << r.out;
+}
+
+TEST_F(cli, graph_as_dot_and_mermaid_with_applied_revisions) {
+  migration("1_a.toml", create_table_migration("a1", "", "t1", "branch_labels = [\"core\"]\n"));
+  migration("2_b.toml", create_table_migration("b2", "a1", "t2"));
+  migration("3_c.toml", create_table_migration("c3", "a1", "t3"));
+  migration("4_m.toml", "revision = \"m4\"\ndown_revision = [\"b2\", \"c3\"]\nmessage = \"join\"\n");
+  migration("5_x.toml", "revision = \"x5\"\ndepends_on = [\"b2\"]\nmessage = \"needs b2\"\n");
+  ASSERT_EQ(retort({"upgrade", "b2"}).code, 0);
+  auto r = retort({"graph"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "\"a1\" -> \"b2\";")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"b2\" -> \"m4\";")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"c3\" -> \"m4\";")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"b2\" -> \"x5\" [style=dashed, label=\"depends_on\"];")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"a1\" [label=\"a1 (core)\\ncreate t1\", style=filled")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"c3\" [label=\"c3\\ncreate t3\"];")) << r.out;  // not applied
+  EXPECT_TRUE(contains(r.out, "\"m4\" [label=\"m4\\njoin\", peripheries=2, shape=box3d];")) << r.out;
+  r = retort({"graph", "--format", "mermaid"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.out, "flowchart BT")) << r.out;
+  EXPECT_TRUE(contains(r.out, "r0 --> r1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "-. depends_on .->")) << r.out;
+  EXPECT_TRUE(contains(r.out, "class r0,r1 applied;")) << r.out;
+  EXPECT_EQ(retort({"graph", "--format", "svg"}).code, 2);
+}

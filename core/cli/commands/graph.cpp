@@ -1,0 +1,93 @@
+// graph.cpp — `retort graph --format dot|mermaid`: the revision graph as a picture, with labels,
+// merges, dependencies and, when the database is reachable, what is applied.
+#include "../cli.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <boost/program_options.hpp>
+
+namespace retort::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+std::string node_text(const revision_graph& g, rev r) {
+  std::string t = g.at(r).id;
+  if (!g.at(r).branch_labels.empty()) t += " (" + join(g.at(r).branch_labels) + ")";
+  if (!g.at(r).message.empty()) t += "\n" + g.at(r).message;
+  return t;
+}
+
+std::string dot_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : std::string(1, c);
+  return out;
+}
+
+std::string mermaid_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '"' ? "#quot;" : c == '\n' ? "<br/>" : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+int cmd_graph(context& ctx) {
+  po::options_description own("retort graph");
+  own.add_options()("format", po::value<std::string>()->default_value("dot"), "dot (Graphviz) or mermaid");
+  auto vm = ctx.parse(own, {});
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "dot" && format != "mermaid")
+    throw sdk::error(sdk::error_kind::usage, "--format must be dot or mermaid, not '" + format + "'");
+  const auto& g = ctx.graph();
+  std::vector<char> applied;
+  try {  // applied revisions only when a database is configured and answers
+    applied = g.closure(ctx.db_heads());
+  } catch (const sdk::error& e) {
+    if (ctx.global.verbosity > 0) ctx.err << "note: not marking applied revisions: " << e.what() << "\n";
+  }
+  auto is_applied = [&](rev r) { return !applied.empty() && applied[r]; };
+  if (format == "dot") {
+    ctx.out << "digraph retort {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n";
+    for (rev r = 0; r < g.size(); ++r) {
+      ctx.out << "  \"" << g.at(r).id << "\" [label=\"" << dot_escape(node_text(g, r)) << "\"";
+      if (g.children(r).empty()) ctx.out << ", peripheries=2";
+      if (g.parents(r).size() > 1) ctx.out << ", shape=box3d";
+      if (is_applied(r)) ctx.out << ", style=filled, fillcolor=\"#c8e6c9\"";
+      ctx.out << "];\n";
+    }
+    for (rev r = 0; r < g.size(); ++r) {
+      for (auto p : g.parents(r)) ctx.out << "  \"" << g.at(p).id << "\" -> \"" << g.at(r).id << "\";\n";
+      for (auto d : g.dependencies(r))
+        ctx.out << "  \"" << g.at(d).id << "\" -> \"" << g.at(r).id << "\" [style=dashed, label=\"depends_on\"];\n";
+    }
+    ctx.out << "}\n";
+    return 0;
+  }
+  ctx.out << "flowchart BT\n";
+  for (rev r = 0; r < g.size(); ++r) {
+    const char* open = g.parents(r).size() > 1 ? "{{\"" : "[\"";
+    const char* close = g.parents(r).size() > 1 ? "\"}}" : "\"]";
+    ctx.out << "  r" << r << open << mermaid_escape(node_text(g, r)) << close << "\n";
+  }
+  for (rev r = 0; r < g.size(); ++r) {
+    for (auto p : g.parents(r)) ctx.out << "  r" << p << " --> r" << r << "\n";
+    for (auto d : g.dependencies(r)) ctx.out << "  r" << d << " -. depends_on .-> r" << r << "\n";
+  }
+  std::vector<std::string> heads, done;
+  for (rev r = 0; r < g.size(); ++r) {
+    if (g.children(r).empty()) heads.push_back("r" + std::to_string(r));
+    if (is_applied(r)) done.push_back("r" + std::to_string(r));
+  }
+  ctx.out << "  classDef head stroke-width:3px;\n  classDef applied fill:#c8e6c9;\n";
+  auto classes = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+  };
+  if (!heads.empty()) ctx.out << "  class " << classes(heads) << " head;\n";
+  if (!done.empty()) ctx.out << "  class " << classes(done) << " applied;\n";
+  return 0;
+}
+
+}  // namespace retort::cli
