@@ -19,9 +19,28 @@ namespace po = boost::program_options;
 
 namespace {
 
-std::vector<step> make_plan(const revision_graph& g, direction dir, const std::vector<rev>& from, const std::vector<rev>& to) {
-  return dir == direction::up ? plan_upgrade(g, from, to) : plan_downgrade(g, from, to);
-}
+/// The plan towards a target, resolved on first use from the heads then present: a relative target
+/// (-1, +2, HEAD@-1) keeps meaning the same revisions when another runner moves the heads and the
+/// plan is made again.
+class planner_for {
+ public:
+  planner_for(const revision_graph& g, direction dir, std::string target) : g_(g), dir_(dir), target_(std::move(target)) {}
+
+  std::vector<step> operator()(const std::vector<rev>& now) {
+    if (!to_ && !revert_) {
+      if (dir_ == direction::down) revert_ = branch_steps_down(g_, target_, now);
+      if (!revert_) to_ = resolve_target(g_, target_, now);
+    }
+    if (revert_) return plan_revert(g_, now, *revert_);
+    return dir_ == direction::up ? plan_upgrade(g_, now, *to_) : plan_downgrade(g_, now, *to_);
+  }
+
+ private:
+  const revision_graph& g_;
+  direction dir_;
+  std::string target_;
+  std::optional<std::vector<rev>> to_, revert_;
+};
 
 }  // namespace
 
@@ -54,8 +73,7 @@ int migrate(context& ctx, direction dir) {
     } else if (!up) {
       start = g.heads();
     }
-    auto to = resolve_target(g, target, start);
-    auto plan = make_plan(g, dir, start, to);
+    auto plan = planner_for(g, dir, target)(start);
     render_plan(plan, g, start, ctx.dialect(), ctx.plugins());
     ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty()));
     return 0;
@@ -69,7 +87,7 @@ int migrate(context& ctx, direction dir) {
   sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
     const auto heads = ctx.db_heads();
-    auto plan = make_plan(g, dir, heads, resolve_target(g, target, heads));
+    auto plan = planner_for(g, dir, target)(heads);
     render_plan(plan, g, heads, ctx.dialect(), ctx.plugins());
     ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
              std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
@@ -83,15 +101,9 @@ int migrate(context& ctx, direction dir) {
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
-  // A relative target (-1, +2) is resolved once, from the heads read under the lock; when another
-  // runner moves the heads, the plan is made again towards the same revisions.
-  std::optional<std::vector<rev>> to;
-  auto result = rn.run(
-      [&](const std::vector<rev>& now) {
-        if (!to) to = resolve_target(g, target, now);
-        return make_plan(g, dir, now, *to);
-      },
-      opts);
+  // The target is resolved from the heads read under the lock.
+  planner_for plan(g, dir, target);
+  auto result = rn.run([&](const std::vector<rev>& now) { return plan(now); }, opts);
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
     ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +

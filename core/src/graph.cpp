@@ -131,29 +131,31 @@ std::vector<char> revision_graph::closure(const std::vector<rev>& from) const {
   return in;
 }
 
-std::vector<char> revision_graph::descendants(const std::vector<rev>& from) const {
+std::vector<char> revision_graph::above(const std::vector<rev>& from) const {
   std::vector<char> out(nodes_.size(), 0);
   std::vector<rev> stack;
-  auto push_next = [&](rev r) {
+  for (auto r : from)
+    if (!out[r]) {
+      out[r] = 1;
+      stack.push_back(r);
+    }
+  while (!stack.empty()) {
+    rev r = stack.back();
+    stack.pop_back();
     for (const auto* edges : {&nodes_[r].children, &nodes_[r].dependents})
       for (auto c : *edges)
         if (!out[c]) {
           out[c] = 1;
           stack.push_back(c);
         }
-  };
-  for (auto r : from)
-    for (auto c : nodes_[r].children)
-      if (!out[c]) {
-        out[c] = 1;
-        stack.push_back(c);
-      }
-  while (!stack.empty()) {
-    rev r = stack.back();
-    stack.pop_back();
-    push_next(r);
   }
   return out;
+}
+
+std::vector<char> revision_graph::descendants(const std::vector<rev>& from) const {
+  std::vector<rev> children;
+  for (auto r : from) children.insert(children.end(), nodes_[r].children.begin(), nodes_[r].children.end());
+  return above(children);
 }
 
 std::vector<revision_graph::rev> revision_graph::heads_of(const std::vector<rev>& revs) const {

@@ -48,6 +48,9 @@ class revision_graph {
   /// depends on a revision reverted that way (not what depends on `from`, which stays). A
   /// membership vector, without `from` itself.
   std::vector<char> descendants(const std::vector<rev>& from) const;
+  /// `from` and everything over it (children and dependents, transitively): what must go when
+  /// `from` is reverted.
+  std::vector<char> above(const std::vector<rev>& from) const;
   /// The minimal set of revisions whose closure equals that of `revs`: the heads of that set.
   std::vector<rev> heads_of(const std::vector<rev>& revs) const;
 

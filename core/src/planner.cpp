@@ -56,6 +56,25 @@ template <class Fn> auto in_context(const migration& m, const char* section, std
   }
 }
 
+/// The applied revisions marked in `go`, newest first, with the version rows after each.
+std::vector<step> revert_where(const revision_graph& g, const std::vector<rev>& current, const std::vector<char>& have,
+                               const std::vector<char>& go) {
+  std::vector<step> plan;
+  std::vector<rev> heads = g.heads_of(current);
+  for (rev r = g.size(); r-- > 0;) {
+    if (!have[r] || !go[r]) continue;
+    step s{r, direction::down, heads, {}, {}};
+    heads = remove(heads, {r});
+    auto still = g.closure(heads);
+    for (rev p : parents_and_deps(g, r))
+      if (!still[p] && std::find(heads.begin(), heads.end(), p) == heads.end()) heads.push_back(p);
+    heads = g.heads_of(heads);
+    s.heads_after = heads;
+    plan.push_back(std::move(s));
+  }
+  return plan;
+}
+
 }  // namespace
 
 std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target) {
@@ -84,21 +103,12 @@ std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>
                                                    "`retort current` shows where the database is");
   // What descends from the target goes; other branches stay (Alembic's semantics). `base` reverts
   // everything applied.
-  std::vector<char> go = target.empty() ? have : g.descendants(target);
-  std::vector<step> plan;
-  std::vector<rev> heads = g.heads_of(current);
-  for (rev r = g.size(); r-- > 0;) {
-    if (!have[r] || !go[r]) continue;
-    step s{r, direction::down, heads, {}, {}};
-    heads = remove(heads, {r});
-    auto still = g.closure(heads);
-    for (rev p : parents_and_deps(g, r))
-      if (!still[p] && std::find(heads.begin(), heads.end(), p) == heads.end()) heads.push_back(p);
-    heads = g.heads_of(heads);
-    s.heads_after = heads;
-    plan.push_back(std::move(s));
-  }
-  return plan;
+  return revert_where(g, current, have, target.empty() ? have : g.descendants(target));
+}
+
+std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& revisions) {
+  auto have = g.closure(current);
+  return revert_where(g, current, have, g.above(revisions));
 }
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,

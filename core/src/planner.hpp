@@ -29,6 +29,8 @@ std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& 
 /// Reverts the applied revisions that descend from `target` (all of them for base), dependents
 /// first; other branches stay applied. A target that is not applied is a `usage` error.
 std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target);
+/// Reverts `revisions` and whatever is applied over them (children, dependents), dependents first.
+std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& revisions);
 
 /// Renders every step for `d`: the schema the migrations project is followed from base, so each
 /// operation sees the schema just before it, and a downgrade without [[downgrade]] uses the

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace retort {
 namespace {
@@ -34,19 +35,24 @@ std::vector<rev> walk(const revision_graph& g, std::vector<rev> from, long steps
                       "); name one as REV+N");
       if (next.empty())
         bad_target("'" + std::string(text) + "' walks past head: " + g.at(from.front()).id + " is a head");
-      if (next.size() > 1)
+      if (next.size() > 1) {
+        std::string choices;
+        for (auto c : next) choices += "\n  retort upgrade " + g.at(c).id;
         bad_target("'" + std::string(text) + "' is ambiguous at a branch point: the next revision is one of " +
-                   list_ids(g, next) + "; name it, e.g. `" + g.at(next.front()).id + "`");
+                   list_ids(g, next) + "; name it:" + choices);
+      }
       from = next;
     } else {
+      // One step down from one revision is its parents, all of them at a merge: reverting the
+      // merge leaves its parents as heads. From several heads a step down is ambiguous.
       if (from.empty()) bad_target("'" + std::string(text) + "' walks past base");
-      if (from.size() > 1)
-        bad_target("'" + std::string(text) + "' is ambiguous: it starts from several revisions (" + list_ids(g, from) +
-                   "); name one as REV-N");
+      if (from.size() > 1) {
+        std::string choices;
+        for (auto h : from) choices += "\n  retort downgrade " + g.at(h).id + "@-" + std::to_string(std::labs(steps) - i);
+        bad_target("'" + std::string(text) + "' is ambiguous: " + (i ? "after " + std::to_string(i) + " step(s) " : std::string()) +
+                   "there are several heads (" + list_ids(g, from) + "); go down one branch:" + choices);
+      }
       from = g.parents(from.front());
-      if (from.size() > 1)
-        bad_target("'" + std::string(text) + "' is ambiguous at a merge point: the previous revision is one of " +
-                   list_ids(g, from) + "; name it");
     }
   }
   return from;
@@ -61,7 +67,13 @@ std::vector<rev> resolve_plain(const revision_graph& g, std::string_view text, c
   if (auto at = text.find('@'); at != std::string_view::npos) {
     std::string_view label = text.substr(0, at), which = text.substr(at + 1);
     rev anchor = resolve_revision(g, label);
-    if (which != "head") return {resolve_revision(g, which)};
+    if (which != "head") {
+      // label@REV: REV, which must be on the label's line (above or below the labelled revision).
+      rev r = resolve_revision(g, which);
+      if (!g.closure({r})[anchor] && !g.closure({anchor})[r])
+        bad_target("'" + std::string(text) + "': " + g.at(r).id + " is not on the line of " + std::string(label));
+      return {r};
+    }
     // The heads that descend from the labelled revision.
     std::vector<rev> stack{anchor}, found;
     std::vector<char> seen(g.size(), 0);
@@ -82,6 +94,45 @@ std::vector<rev> resolve_plain(const revision_graph& g, std::string_view text, c
 }
 
 }  // namespace
+
+std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::string_view text,
+                                                 const std::vector<rev>& current) {
+  auto at = text.rfind("@-");
+  if (at == std::string_view::npos || at == 0) return std::nullopt;
+  std::string_view digits = text.substr(at + 2);
+  long n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n <= 0) return std::nullopt;
+  const rev anchor = resolve_revision(g, text.substr(0, at));
+  // The current head on the anchor's line: the anchor itself, or the head above it.
+  std::vector<rev> on_line;
+  for (auto h : current)
+    if (g.closure({h})[anchor]) on_line.push_back(h);
+  if (on_line.empty())
+    bad_target("'" + std::string(text) + "': " + g.at(anchor).id + " is not applied; `retort current` shows the heads");
+  if (on_line.size() > 1)
+    bad_target("'" + std::string(text) + "' is ambiguous: " + g.at(anchor).id + " is under several heads (" +
+               list_ids(g, on_line) + "); name one of them");
+  std::vector<rev> others;
+  for (auto h : current)
+    if (h != on_line.front()) others.push_back(h);
+  const auto shared = g.closure(others);
+  std::vector<rev> revert;
+  rev r = on_line.front();
+  for (long i = 0; i < n; ++i) {
+    if (shared[r])
+      bad_target("'" + std::string(text) + "' would revert " + g.at(r).id + ", which other heads stand on (" +
+                 list_ids(g, others) + "); downgrade to a revision below them instead");
+    revert.push_back(r);
+    if (i + 1 == n) break;
+    if (g.parents(r).empty()) bad_target("'" + std::string(text) + "' walks past base");
+    if (g.parents(r).size() > 1)
+      bad_target("'" + std::string(text) + "' is ambiguous: " + g.at(r).id + " merges " + list_ids(g, g.parents(r)) +
+                 "; go down one of them with `retort downgrade PARENT@-N`");
+    r = g.parents(r).front();
+  }
+  return revert;
+}
 
 rev resolve_revision(const revision_graph& g, std::string_view text) {
   if (text.empty()) bad_target("an empty revision");

@@ -3,6 +3,7 @@
 
 #include "graph.hpp"
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,11 @@ using rev = revision_graph::rev;
 /// `+N` / `-N` (from `current`), `REV+N` / `REV-N` (REV any of the forms before).
 /// Errors are `usage` errors that list the choices when the target is ambiguous.
 std::vector<rev> resolve_target(const revision_graph& g, std::string_view target, const std::vector<rev>& current);
+
+/// For `HEAD@-N` (HEAD an id, prefix or label on one current head's line): the N revisions to
+/// revert down that line, newest first, leaving other branches applied. Nothing for other forms.
+std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::string_view target,
+                                                 const std::vector<rev>& current);
 
 /// One revision: an id, a unique prefix or a label (for `show`, `--head`, ranges).
 rev resolve_revision(const revision_graph& g, std::string_view text);

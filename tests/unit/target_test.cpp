@@ -98,3 +98,41 @@ TEST(target, unknown_database_versions_are_reported) {
     EXPECT_NE(std::string(e.what()).find("'zz9'"), std::string::npos);
   }
 }
+
+TEST(target, ambiguous_relative_steps_give_the_commands_to_pick_one) {
+  revision_graph g({mig("a1"), mig("b2", {"a1"}), mig("c3", {"a1"}), mig("m4", {"b2", "c3"})});
+  auto heads = std::vector<retort::rev>{*g.find("b2"), *g.find("c3")};
+  std::string e = error_of(g, "-1", heads);
+  EXPECT_NE(e.find("retort downgrade b2@-1"), std::string::npos) << e;
+  EXPECT_NE(e.find("retort downgrade c3@-1"), std::string::npos) << e;
+  e = error_of(g, "a1+1");
+  EXPECT_NE(e.find("retort upgrade b2"), std::string::npos) << e;
+  EXPECT_NE(e.find("retort upgrade c3"), std::string::npos) << e;
+  // One step down from a merge is well-defined: its parents.
+  EXPECT_EQ(id_of(g, resolve_target(g, "-1", {*g.find("m4")})), "b2,c3");
+  e = error_of(g, "-2", {*g.find("m4")});
+  EXPECT_NE(e.find("after 1 step(s)"), std::string::npos) << e;
+  EXPECT_NE(e.find("retort downgrade b2@-1"), std::string::npos) << e;
+}
+
+TEST(target, branch_steps_down_stay_on_one_line) {
+  revision_graph g({mig("a1"), mig("b2", {"a1"}), mig("b3", {"b2"}), mig("c2", {"a1"})});
+  auto heads = std::vector<retort::rev>{*g.find("b3"), *g.find("c2")};
+  auto steps = retort::branch_steps_down(g, "b3@-2", heads);
+  ASSERT_TRUE(steps);
+  EXPECT_EQ(id_of(g, *steps), "b3,b2");
+  EXPECT_FALSE(retort::branch_steps_down(g, "b3-1", heads));  // not the branch form
+  try {
+    retort::branch_steps_down(g, "b3@-3", heads);  // a1 carries c2 too
+    FAIL();
+  } catch (const retort::sdk::error& e) {
+    EXPECT_NE(std::string(e.what()).find("other heads stand on (c2)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(target, label_at_revision_must_be_on_the_line) {
+  revision_graph g({mig("a1"), mig("b2", {"a1"}, {}, {"left"}), mig("b3", {"b2"}), mig("c2", {"a1"}, {}, {"right"})});
+  EXPECT_EQ(id_of(g, resolve_target(g, "left@b3", {})), "b3");
+  EXPECT_EQ(id_of(g, resolve_target(g, "left@a1", {})), "a1");
+  EXPECT_NE(error_of(g, "left@c2").find("not on the line of left"), std::string::npos);
+}
