@@ -6,6 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libboost-program-options-dev
   libsqlite3-dev sqlite3 libtomlplusplus-dev libssl-dev libgtest-dev
+  libpqxx-dev postgresql-15
   python3-alembic   # the differential test and the benchmark compare with Alembic
 )
 missing=()

@@ -102,31 +102,51 @@ void runner::ensure_tables(const run_options& opts) {
   }
 }
 
-void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts) {
+bool needs_segments(const revision_graph& g, const step& s) {
+  if (!g.at(s.r).transactional) return true;
+  return std::any_of(s.statements.begin(), s.statements.end(), [](const sdk::statement& st) { return !st.transactional; });
+}
+
+void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented) {
   const migration& m = g_.at(s.r);
   const std::string started = utc_now();
   const auto t0 = clock::now();
+  const std::size_t n = s.statements.size();
   statements_done_ = 0;
   sdk::hook_context ctx{sdk::event::before_migration, m.id, to_string(s.dir), {}, {}, index + 1, count};
   std::string reason;
   if (!emit(sdk::event::before_migration, ctx, &reason))
     throw sdk::error(sdk::error_kind::database, "revision " + m.id + " was stopped before it ran by " + reason);
   try {
-    for (; statements_done_ < s.statements.size(); ++statements_done_)
-      guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
+    // Segmented: runs of transactional statements each in a transaction of their own, the others
+    // alone; otherwise everything goes into the caller's transaction.
+    while (statements_done_ < n) {
+      const bool group = segmented && m.transactional && s.statements[statements_done_].transactional;
+      if (group) guarded([&] { conn_.begin(opts.lock_timeout); });
+      do {
+        guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
+        ++statements_done_;
+      } while (statements_done_ < n && (!segmented || (group && s.statements[statements_done_].transactional)));
+      if (group) guarded([&] { conn_.commit(); });
+    }
+    if (segmented) guarded([&] { conn_.begin(opts.lock_timeout); });
     for (const auto& sql : store_.transition_sql(ids_of(g_, s.heads_before), ids_of(g_, s.heads_after)))
       guarded([&] { conn_.execute(sql); });
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
     history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, current_operator(),
-                    static_cast<std::int64_t>(s.statements.size()), static_cast<std::int64_t>(s.statements.size()), {}};
+                    static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
     guarded([&] { conn_.execute(store_.history_sql(e)); });
+    if (segmented) commit_step(s);
   } catch (const sdk::error& err) {
-    std::string where = statements_done_ < s.statements.size()
-                            ? "statement " + std::to_string(statements_done_ + 1) + " of " +
-                                  std::to_string(s.statements.size()) + ":\n  " + shorten(s.statements[statements_done_].sql)
-                            : "while recording it in the version table";
+    std::string where = statements_done_ < n ? "statement " + std::to_string(statements_done_ + 1) + " of " +
+                                                   std::to_string(n) + ":\n  " + shorten(s.statements[statements_done_].sql)
+                                             : "while recording it in the version table";
     std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") failed " +
                       (s.dir == direction::up ? "to upgrade" : "to downgrade") + " at " + where + "\n" + describe(err);
+    if (segmented && statements_done_ > 0)
+      msg += "\nStatements 1 to " + std::to_string(statements_done_) +
+             " ran outside a single transaction and stay applied; the version table still says the revision is not "
+             "applied. Fix the cause, then revert them by hand or complete the migration by hand and `retort stamp`.";
     ctx.what = sdk::event::failure;
     ctx.error = msg;
     emit(sdk::event::failure, ctx);
@@ -156,10 +176,11 @@ void runner::commit_step(const step& s) {
 }
 
 void runner::record_failure(const step& s, const std::string& message, const run_options& opts) {
-  // After the rollback, in a transaction of its own: the history keeps the failure even though
-  // the migration left no trace.
+  // After the rollback, in a transaction of its own: the history keeps the failure. 'partial' when
+  // statements of a segmented step were committed before it failed (statement k of n).
   const migration& m = g_.at(s.r);
-  history_entry e{m.id, to_string(s.dir), m.transactional ? "failed" : "partial", file_checksum(m.path), utc_now(), {},
+  const bool partial = needs_segments(g_, s) && statements_done_ > 0;
+  history_entry e{m.id, to_string(s.dir), partial ? "partial" : "failed", file_checksum(m.path), utc_now(), {},
                   current_operator(), static_cast<std::int64_t>(statements_done_),
                   static_cast<std::int64_t>(s.statements.size()), redact(message)};
   try {
@@ -193,6 +214,15 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     render_plan(plan, g_, heads, d_, catalog_);
   };
 
+  if (opts.atomic)
+    for (const auto& st : plan)
+      if (needs_segments(g_, st))
+        throw sdk::error(sdk::error_kind::usage,
+                         "--atomic cannot hold revision " + g_.at(st.r).id + ": " +
+                             (g_.at(st.r).transactional ? "it has a statement the database refuses inside a transaction"
+                                                        : "it is marked transactional = false") +
+                             "; run without --atomic (transaction_mode = \"per-migration\")");
+
   run_result result;
   if (!plan.empty()) ensure_tables(opts);
   emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
@@ -205,14 +235,14 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
       if (auto now = read_heads(); now != heads) replan(std::move(now));
       for (std::size_t i = 0; i < plan.size(); ++i) {
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts);
+        run_step(plan[i], i, plan.size(), opts, false);
       }
       commit_step(plan.back());
       result.steps_run = plan.size();
     } else {
       for (std::size_t i = 0; i < plan.size();) {
         current = nullptr;
-        const bool txn = g_.at(plan[i].r).transactional;
+        const bool txn = !needs_segments(g_, plan[i]);
         if (txn) guarded([&] { conn_.begin(opts.lock_timeout); });
         if (auto now = read_heads(); now != plan[i].heads_before) {
           // Another runner applied something since we planned (SQLite serialises writers per
@@ -223,7 +253,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
           continue;
         }
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts);
+        run_step(plan[i], i, plan.size(), opts, !txn);
         if (txn) commit_step(plan[i]);
         ++i;
         ++result.steps_run;
@@ -280,13 +310,24 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
     if (s.dir == direction::up) out << "-- Running upgrade " << parents << " -> " << m.id;
     else out << "-- Running downgrade " << m.id << " -> " << parents;
     out << ": " << m.message << " (" << m.path.filename().string() << ")\n";
-    if (txn) emit(d.begin_sql());
-    for (const auto& st : s.statements) emit(st.sql);
+    // The same transaction boundaries as online: segments around what may not run in a transaction.
+    const bool segmented = !atomic && needs_segments(g, s);
+    bool open = false;
+    auto set_open = [&](bool want) {
+      if (want != open) emit(want ? d.begin_sql() : d.commit_sql());
+      open = want;
+    };
+    if (txn && !segmented) set_open(true);
+    for (const auto& st : s.statements) {
+      if (segmented) set_open(m.transactional && st.transactional);
+      emit(st.sql);
+    }
+    if (segmented) set_open(true);
     for (const auto& sql : store.transition_sql(ids_of(g, s.heads_before), ids_of(g, s.heads_after))) emit(sql);
     history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), {}, {}, operator_name, {},
                     static_cast<std::int64_t>(s.statements.size()), {}};
     emit(store.history_sql(e));
-    if (txn) emit(d.commit_sql());
+    if (txn || segmented) set_open(false);
     out << "\n";
   }
   if (atomic && !plan.empty()) emit(d.commit_sql());

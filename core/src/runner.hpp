@@ -48,8 +48,9 @@ class runner {
  private:
   std::vector<rev> read_heads();
   void ensure_tables(const run_options& opts);
-  /// Runs one step's statements, version-table update and history row in the open transaction.
-  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts);
+  /// Runs one step's statements, version-table update and history row: in the caller's open
+  /// transaction, or `segmented` (transactions of its own around what may run in one).
+  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented);
   /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
   void commit_step(const step& s);
   void record_failure(const step& s, const std::string& message, const run_options& opts);
@@ -65,6 +66,10 @@ class runner {
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks_;
   std::size_t statements_done_ = 0;
 };
+
+/// Whether a step cannot run as one transaction: a statement the database refuses inside one, or a
+/// migration marked `transactional = false`.
+bool needs_segments(const revision_graph& g, const step& s);
 
 /// The exact script `plan` runs online, without connecting: transaction statements as the mode
 /// says, version-table and history statements included; `create_tables` adds the CREATE TABLEs

@@ -19,10 +19,11 @@ struct result {
 
 using env_list = std::vector<std::pair<std::string, std::string>>;
 
-/// A started retort process; wait() collects its exit code and output.
+/// A started process (retort unless `program` says otherwise); wait() collects its exit code and output.
 class process {
  public:
-  process(const fs::path& cwd, const std::vector<std::string>& args, const env_list& env = {}) {
+  process(const fs::path& cwd, const std::vector<std::string>& args, const env_list& env = {},
+          const std::string& program = RETORT_BIN) {
     static int counter = 0;
     out_ = fs::temp_directory_path() / ("retort-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     pid_ = ::fork();
@@ -37,13 +38,14 @@ class process {
       ::dup2(e, 2);
       int in = ::open("/dev/null", O_RDONLY);
       ::dup2(in, 0);
-      std::vector<char*> argv{const_cast<char*>(RETORT_BIN)};
+      std::vector<char*> argv{const_cast<char*>(program.c_str())};
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      ::execv(RETORT_BIN, argv.data());
+      ::execvp(program.c_str(), argv.data());
       ::_exit(127);
     }
   }
+  pid_t pid() const { return pid_; }
   result wait() {
     result r;
     int status = 0;

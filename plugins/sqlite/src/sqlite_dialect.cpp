@@ -14,8 +14,6 @@
 namespace retort_sqlite {
 namespace {
 
-namespace ops = sdk::ops;
-using sdk::detail::overloaded;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -24,18 +22,6 @@ std::string lower(std::string_view s) {
 }
 
 [[noreturn]] void cannot(const std::string& what) { throw sdk::error(sdk::error_kind::input, what); }
-
-/// A default SQLite takes bare (a literal or CURRENT_TIMESTAMP); anything else needs parentheses.
-std::string default_sql(const std::string& v) {
-  std::string l = lower(v);
-  bool number = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+';
-  });
-  if (number || v.front() == '\'' || l == "null" || l == "true" || l == "false" || l == "current_timestamp" ||
-      l == "current_date" || l == "current_time" || (v.front() == '(' && v.back() == ')'))
-    return v;
-  return "(" + v + ")";
-}
 
 const sdk::table& known_table(const sdk::schema& s, const std::string& name, const char* op) {
   const sdk::table* t = s.find(name);
@@ -71,18 +57,6 @@ sdk::capabilities sqlite_dialect::caps() const {
   c.alter_column = false;
   c.savepoints = true;
   return c;
-}
-
-std::string sqlite_dialect::quote_identifier(std::string_view name) const {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string sqlite_dialect::quote_literal(std::string_view text) const {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
 }
 
 std::string sqlite_dialect::render_type(std::string_view neutral) const {
@@ -172,63 +146,22 @@ std::vector<std::string> sqlite_dialect::split_statements(std::string_view scrip
   return out;
 }
 
-std::string sqlite_dialect::list(const std::vector<std::string>& names) const {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quote_identifier(n);
-  return out;
-}
-
-std::string sqlite_dialect::column_sql(const sdk::column& c, bool inline_pk) const {
+std::string sqlite_dialect::autoincrement_sql(const sdk::column&) const {
   // An INTEGER PRIMARY KEY is SQLite's rowid: that is what autoincrement means here (without the
   // AUTOINCREMENT keyword, as SQLAlchemy renders it).
-  std::string out = quote_identifier(c.name) + " " + (c.autoincrement ? std::string("INTEGER") : render_type(c.type));
-  if (inline_pk && c.primary_key) out += " PRIMARY KEY";
-  if (!c.nullable && !(inline_pk && c.primary_key && c.autoincrement)) out += " NOT NULL";
-  if (c.unique) out += " UNIQUE";
-  if (c.server_default) out += " DEFAULT " + default_sql(*c.server_default);
-  if (c.references) {
-    std::string ref = *c.references, table, col;
-    if (auto open = ref.find('('); open != std::string::npos) {
-      table = ref.substr(0, open);
-      col = ref.substr(open + 1, ref.size() - open - 2);
-    } else {
-      auto dot = ref.rfind('.');
-      table = ref.substr(0, dot);
-      col = ref.substr(dot + 1);
-    }
-    out += " REFERENCES " + quote_identifier(table) + " (" + quote_identifier(col) + ")";
-    if (c.on_delete) out += " ON DELETE " + *c.on_delete;
-  }
-  return out;
+  return "INTEGER";
 }
 
-std::string sqlite_dialect::create_table_sql(const sdk::table& t, const std::string& as_name) const {
-  std::vector<std::string> pk = t.primary_key;
-  if (pk.empty())
-    for (const auto& c : t.columns)
-      if (c.primary_key) pk.push_back(c.name);
-  const bool inline_pk = pk.size() == 1 && t.primary_key.empty();
-  std::string out = "CREATE TABLE " + quote_identifier(as_name) + " (";
-  std::string sep = "\n  ";
-  for (const auto& c : t.columns) {
-    out += sep + column_sql(c, inline_pk);
-    sep = ",\n  ";
-  }
-  if (!inline_pk && !pk.empty()) out += sep + "PRIMARY KEY (" + list(pk) + ")";
-  for (const auto& u : t.uniques) out += sep + "CONSTRAINT " + quote_identifier(u.name) + " UNIQUE (" + list(u.columns) + ")";
-  for (const auto& fk : t.foreign_keys) {
-    out += sep + (fk.name.empty() ? std::string() : "CONSTRAINT " + quote_identifier(fk.name) + " ") + "FOREIGN KEY (" +
-           list(fk.columns) + ") REFERENCES " + quote_identifier(fk.ref_table) + " (" + list(fk.ref_columns) + ")";
-    if (fk.on_delete) out += " ON DELETE " + *fk.on_delete;
-    if (fk.on_update) out += " ON UPDATE " + *fk.on_update;
-  }
-  for (const auto& ck : t.checks) out += sep + "CONSTRAINT " + quote_identifier(ck.name) + " CHECK (" + ck.sql + ")";
-  return out + "\n)";
-}
-
-std::string sqlite_dialect::create_index_sql(const sdk::index& ix) const {
-  return std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + quote_identifier(ix.name) + " ON " +
-         quote_identifier(ix.table) + " (" + list(ix.columns) + ")";
+std::string sqlite_dialect::default_sql(const std::string& v) const {
+  // A literal or CURRENT_TIMESTAMP goes bare; any other expression needs parentheses.
+  std::string l = lower(v);
+  bool number = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+  });
+  if (number || v.front() == '\'' || l == "null" || l == "true" || l == "false" || l == "current_timestamp" ||
+      l == "current_date" || l == "current_time" || (v.front() == '(' && v.back() == ')'))
+    return v;
+  return "(" + v + ")";
 }
 
 std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, const sdk::table& after) const {
@@ -260,77 +193,61 @@ std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, co
   return out;
 }
 
-std::vector<sdk::statement> sqlite_dialect::render(const sdk::builtin_op& op, const sdk::schema& before) const {
-  auto one = [](std::string sql) { return std::vector<sdk::statement>{{std::move(sql), true}}; };
-  // The table as it will be after `op`, for the rebuilds.
-  auto after = [&](const std::string& table) {
-    sdk::schema s = before;
-    sdk::apply(op, s);
-    return *s.find(table);
+std::vector<sdk::statement> sqlite_dialect::rebuilt(const sdk::builtin_op& op, const std::string& table, const char* what,
+                                                    const sdk::schema& before) const {
+  const sdk::table& old = known_table(before, table, what);
+  sdk::schema after = before;
+  sdk::apply(op, after);
+  return rebuild(old, *after.find(table));
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::add_column& o, const sdk::schema& before) const {
+  // ADD COLUMN cannot add a PRIMARY KEY or UNIQUE column: those need the rebuild.
+  if (o.col.primary_key || o.col.unique) return rebuilt(o, o.table, "add_column with primary_key or unique", before);
+  return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, false));
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_column& o, const sdk::schema& before) const {
+  const sdk::table* t = before.find(o.table);
+  if (t && !t->find_column(o.column))
+    cannot("table '" + o.table + "' has no column '" + o.column + "' in the schema earlier migrations project");
+  if (t && !plain_column(*t, o.column)) return rebuilt(o, o.table, "drop_column", before);
+  std::vector<sdk::statement> out;
+  if (t)  // an index on the column goes with it, as the model says
+    for (const auto& ix : t->indexes)
+      if (mentions(ix.columns, o.column)) out.push_back({"DROP INDEX " + quote_identifier(ix.name), true});
+  out.push_back({alter(o.table) + "DROP COLUMN " + quote_identifier(o.column), true});
+  return out;
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::alter_column& o, const sdk::schema& before) const {
+  const sdk::table& t = known_table(before, o.table, "alter_column");
+  if (!t.find_column(o.column)) cannot("table '" + o.table + "' has no column '" + o.column + "'");
+  if (o.rename_to && !o.type && !o.nullable && !o.server_default)
+    return one(alter(o.table) + "RENAME COLUMN " + quote_identifier(o.column) + " TO " + quote_identifier(*o.rename_to));
+  return rebuilt(o, o.table, "alter_column", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_unique& o, const sdk::schema& before) const {
+  return rebuilt(o, o.table, "create_unique", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_foreign_key& o, const sdk::schema& before) const {
+  return rebuilt(o, o.table, "create_foreign_key", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_check& o, const sdk::schema& before) const {
+  return rebuilt(o, o.table, "create_check", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_constraint& o, const sdk::schema& before) const {
+  const sdk::table& t = known_table(before, o.table, "drop_constraint");
+  auto named = [&](const auto& v) {
+    return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == o.name; });
   };
-  auto rebuilt = [&](const std::string& table, const char* what) {
-    const sdk::table& old = known_table(before, table, what);  // first: after() needs the table
-    return rebuild(old, after(table));
-  };
-  return std::visit(
-      overloaded{
-          [&](const ops::create_table& o) {
-            std::vector<sdk::statement> out = one(create_table_sql(o.def, o.def.name));
-            for (const auto& ix : o.def.indexes) out.push_back({create_index_sql(ix), true});
-            return out;
-          },
-          [&](const ops::drop_table& o) { return one("DROP TABLE " + quote_identifier(o.table)); },
-          [&](const ops::rename_table& o) {
-            return one("ALTER TABLE " + quote_identifier(o.table) + " RENAME TO " + quote_identifier(o.to));
-          },
-          [&](const ops::add_column& o) {
-            // ADD COLUMN cannot add a PRIMARY KEY or UNIQUE column: those need the rebuild.
-            if (o.col.primary_key || o.col.unique) return rebuilt(o.table, "add_column with primary_key or unique");
-            return one("ALTER TABLE " + quote_identifier(o.table) + " ADD COLUMN " + column_sql(o.col, false));
-          },
-          [&](const ops::drop_column& o) {
-            const sdk::table* t = before.find(o.table);
-            if (t && !t->find_column(o.column))
-              cannot("table '" + o.table + "' has no column '" + o.column + "' in the schema earlier migrations project");
-            if (!t || plain_column(*t, o.column)) {
-              std::vector<sdk::statement> out;
-              if (t)  // an index on the column goes with it, as the model says
-                for (const auto& ix : t->indexes)
-                  if (mentions(ix.columns, o.column)) out.push_back({"DROP INDEX " + quote_identifier(ix.name), true});
-              out.push_back({"ALTER TABLE " + quote_identifier(o.table) + " DROP COLUMN " + quote_identifier(o.column), true});
-              return out;
-            }
-            return rebuilt(o.table, "drop_column");
-          },
-          [&](const ops::alter_column& o) {
-            const sdk::table& t = known_table(before, o.table, "alter_column");
-            if (!t.find_column(o.column)) cannot("table '" + o.table + "' has no column '" + o.column + "'");
-            if (o.rename_to && !o.type && !o.nullable && !o.server_default)
-              return one("ALTER TABLE " + quote_identifier(o.table) + " RENAME COLUMN " + quote_identifier(o.column) +
-                         " TO " + quote_identifier(*o.rename_to));
-            return rebuilt(o.table, "alter_column");
-          },
-          [&](const ops::create_index& o) { return one(create_index_sql(o.def)); },
-          [&](const ops::drop_index& o) { return one("DROP INDEX " + quote_identifier(o.name)); },
-          [&](const ops::create_unique& o) { return rebuilt(o.table, "create_unique"); },
-          [&](const ops::create_foreign_key& o) { return rebuilt(o.table, "create_foreign_key"); },
-          [&](const ops::create_check& o) { return rebuilt(o.table, "create_check"); },
-          [&](const ops::drop_constraint& o) {
-            const sdk::table& t = known_table(before, o.table, "drop_constraint");
-            auto named = [&](const auto& v) {
-              return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == o.name; });
-            };
-            if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks))
-              cannot("table '" + o.table + "' has no constraint named '" + o.name + "'");
-            return rebuilt(o.table, "drop_constraint");
-          },
-          [&](const ops::sql& o) {
-            std::vector<sdk::statement> out;
-            for (auto& s : split_statements(o.text)) out.push_back({std::move(s), true});
-            return out;
-          },
-      },
-      op);
+  if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks))
+    cannot("table '" + o.table + "' has no constraint named '" + o.name + "'");
+  return rebuilt(o, o.table, "drop_constraint", before);
 }
 
 std::unique_ptr<sdk::connection> sqlite_dialect::connect(const sdk::url& where) const {

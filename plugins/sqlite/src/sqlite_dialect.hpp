@@ -2,31 +2,40 @@
 // alterations SQLite cannot do in place.
 #pragma once
 
-#include <retort/sdk/dialect.hpp>
+#include <retort/sdk/sql_dialect.hpp>
 
 namespace retort_sqlite {
 
 namespace sdk = retort::sdk;
+namespace ops = retort::sdk::ops;
 
-class sqlite_dialect final : public sdk::dialect {
+class sqlite_dialect final : public sdk::sql_dialect {
  public:
   std::string name() const override { return "sqlite"; }
   std::vector<std::string> schemes() const override { return {"sqlite"}; }
   sdk::capabilities caps() const override;
-  std::string quote_identifier(std::string_view name) const override;
-  std::string quote_literal(std::string_view text) const override;
   std::string render_type(std::string_view neutral) const override;
   std::vector<std::string> split_statements(std::string_view script) const override;
-  std::vector<sdk::statement> render(const sdk::builtin_op& op, const sdk::schema& before) const override;
-  std::string begin_sql() const override { return "BEGIN"; }
-  std::string commit_sql() const override { return "COMMIT"; }
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
 
+ protected:
+  std::string autoincrement_sql(const sdk::column&) const override;
+  std::string default_sql(const std::string& value) const override;
+
+  // What SQLite cannot ALTER in place goes through a rebuild.
+  using sdk::sql_dialect::render_op;
+  std::vector<sdk::statement> render_op(const ops::add_column& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::drop_column& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::alter_column& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::create_unique& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::create_foreign_key& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::create_check& o, const sdk::schema& before) const override;
+  std::vector<sdk::statement> render_op(const ops::drop_constraint& o, const sdk::schema& before) const override;
+
  private:
-  std::string column_sql(const sdk::column& c, bool inline_pk) const;
-  std::string create_table_sql(const sdk::table& t, const std::string& as_name) const;
-  std::string create_index_sql(const sdk::index& ix) const;
-  std::string list(const std::vector<std::string>& names) const;
+  /// The rebuild that turns `table` into what `op` makes of it.
+  std::vector<sdk::statement> rebuilt(const sdk::builtin_op& op, const std::string& table, const char* what,
+                                      const sdk::schema& before) const;
   std::vector<sdk::statement> rebuild(const sdk::table& before, const sdk::table& after) const;
 };
 

@@ -1,0 +1,223 @@
+// pg_connection.cpp — a PostgreSQL session through libpqxx 6.4.
+#include "pg_connection.hpp"
+
+#include <retort/sdk/error.hpp>
+
+#include <pqxx/pqxx>
+
+#include <optional>
+#include <thread>
+
+namespace retort_postgres {
+namespace {
+
+/// A libpq keyword value, quoted.
+std::string conn_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+/// The database's own error, with its SQLSTATE; never the connection string.
+sdk::error translate(const std::exception& e) {
+  if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e))
+    return sdk::error(sdk::error_kind::database, s->what()).with_sqlstate(s->sqlstate());
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e))
+    return sdk::error(sdk::error_kind::database, e.what()).with_in_doubt();
+  return sdk::error(sdk::error_kind::database, e.what());
+}
+
+template <class Fn> auto guarded(Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const sdk::error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw translate(e);
+  }
+}
+
+/// ? placeholders → $1, $2 … outside quotes.
+std::string numbered(std::string_view sql) {
+  std::string out;
+  int n = 0;
+  char quote = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?') {
+      out += "$" + std::to_string(++n);
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/// The 64-bit advisory-lock key of a name (FNV-1a).
+long long lock_id(std::string_view key) {
+  unsigned long long h = 1469598103934665603ull;
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+  return static_cast<long long>(h);
+}
+
+}  // namespace
+
+struct pg_connection::pq {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<pqxx::work> tx;
+  std::unique_ptr<pqxx::connection> lock_conn;  // the advisory lock's own session
+
+  static std::unique_ptr<pqxx::connection> open(const std::string& conninfo, const std::string& where) {
+    try {
+      return std::make_unique<pqxx::connection>(conninfo);
+    } catch (const std::exception& e) {
+      // libpq's message names host and user, never the password.
+      throw sdk::error(sdk::error_kind::database, "cannot connect to " + where + ": " + e.what());
+    }
+  }
+};
+
+pg_connection::pg_connection(const sdk::url& u) : where_(u.redacted()) {
+  if (!u.host.empty()) conninfo_ += "host=" + conn_value(u.host) + " ";
+  if (u.port) conninfo_ += "port=" + std::to_string(*u.port) + " ";
+  if (!u.database.empty()) conninfo_ += "dbname=" + conn_value(u.database) + " ";
+  if (!u.user.empty()) conninfo_ += "user=" + conn_value(u.user) + " ";
+  if (u.password) conninfo_ += "password=" + conn_value(*u.password) + " ";
+  bool named = false;
+  for (const auto& [k, v] : u.query) {  // sslmode, connect_timeout, application_name, … pass through
+    conninfo_ += k + "=" + conn_value(v) + " ";
+    named = named || k == "application_name";
+  }
+  if (!named) conninfo_ += "application_name='retort' ";
+  pq_ = std::make_unique<pq>();
+  pq_->conn = pq::open(conninfo_, where_);
+}
+
+pg_connection::~pg_connection() = default;
+
+void pg_connection::execute(std::string_view sql) {
+  guarded([&] {
+    const std::string q(sql);
+    if (pq_->tx) pq_->tx->exec(q);  // a migration may SELECT: rows are allowed and dropped
+    else pqxx::nontransaction(*pq_->conn).exec(q);
+  });
+}
+
+std::vector<sdk::row> pg_connection::query(std::string_view sql, const std::vector<sdk::param>& params) {
+  return guarded([&] {
+    std::vector<std::optional<std::string>> args;
+    for (const auto& p : params) {
+      if (auto* i = std::get_if<std::int64_t>(&p)) args.emplace_back(std::to_string(*i));
+      else if (auto* s = std::get_if<std::string>(&p)) args.emplace_back(*s);
+      else args.emplace_back(std::nullopt);
+    }
+    const std::string q = numbered(sql);
+    auto run = [&](pqxx::transaction_base& t) { return t.exec_params(q, pqxx::prepare::make_dynamic_params(args)); };
+    pqxx::result r;
+    if (pq_->tx) r = run(*pq_->tx);
+    else {
+      pqxx::nontransaction nt(*pq_->conn);
+      r = run(nt);
+    }
+    std::vector<sdk::row> rows;
+    for (const auto& row : r) {
+      sdk::row out;
+      for (const auto& f : row) out.push_back(f.is_null() ? std::nullopt : std::optional<std::string>(f.c_str()));
+      rows.push_back(std::move(out));
+    }
+    return rows;
+  });
+}
+
+void pg_connection::begin(std::chrono::milliseconds) {
+  guarded([&] { pq_->tx = std::make_unique<pqxx::work>(*pq_->conn); });
+}
+
+void pg_connection::commit() {
+  guarded([&] {
+    auto tx = std::move(pq_->tx);
+    if (tx) tx->commit();
+  });
+}
+
+void pg_connection::rollback() {
+  guarded([&] {
+    auto tx = std::move(pq_->tx);
+    if (tx) tx->abort();
+  });
+}
+
+void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout) {
+  if (!pq_->lock_conn) pq_->lock_conn = pq::open(conninfo_, where_);
+  const long long id = lock_id(key);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool got = guarded([&] {
+      pqxx::nontransaction nt(*pq_->lock_conn);
+      return nt.exec_params1("SELECT pg_try_advisory_lock($1)", id)[0].as<bool>();
+    });
+    if (got) return;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Who holds it: an advisory lock on a bigint key is (classid, objid) = (high, low) 32 bits.
+  std::string holder = "another session";
+  try {
+    pqxx::nontransaction nt(*pq_->lock_conn);
+    auto r = nt.exec_params(
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), "
+        "coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = (($1::bigint >> 32) & 4294967295)::oid "
+        "AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1",
+        id);
+    if (!r.empty())
+      holder = "pid " + std::string(r[0][0].c_str()) + " (application_name '" + r[0][1].c_str() + "', from " +
+               r[0][2].c_str() + ", connected " + r[0][3].c_str() + ")";
+  } catch (const std::exception&) {
+  }
+  throw sdk::error(sdk::error_kind::lock, "the migration lock on " + where_ + " is held by " + holder + "; waited " +
+                                              std::to_string(timeout.count() / 1000.0).substr(0, 5) +
+                                              " s (raise --lock-timeout to wait longer)");
+}
+
+void pg_connection::unlock(std::string_view key) {
+  if (!pq_->lock_conn) return;
+  guarded([&] { pqxx::nontransaction(*pq_->lock_conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(key)); });
+}
+
+bool pg_connection::has_table(std::string_view name) {
+  return !query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",
+                {std::string(name)})
+              .empty();
+}
+
+sdk::schema pg_connection::introspect() {
+  sdk::schema s;
+  for (const auto& r : query("SELECT table_name, column_name, data_type, is_nullable, column_default "
+                             "FROM information_schema.columns WHERE table_schema = current_schema() "
+                             "ORDER BY table_name, ordinal_position",
+                             {})) {
+    auto& t = s.tables[r[0].value_or("")];
+    t.name = r[0].value_or("");
+    sdk::column c;
+    c.name = r[1].value_or("");
+    c.type = r[2].value_or("");
+    c.nullable = r[3].value_or("YES") == "YES";
+    c.server_default = r[4];
+    t.columns.push_back(std::move(c));
+  }
+  return s;
+}
+
+std::string pg_connection::server_version() {
+  return guarded([&] { return std::to_string(pq_->conn->server_version()); });
+}
+
+}  // namespace retort_postgres

@@ -1,0 +1,41 @@
+// pg_connection.hpp — a PostgreSQL session through libpqxx, and the migration lock on a second one.
+#pragma once
+
+#include <retort/sdk/connection.hpp>
+#include <retort/sdk/url.hpp>
+
+#include <memory>
+#include <string>
+
+namespace retort_postgres {
+
+namespace sdk = retort::sdk;
+
+/// Statements run in autocommit unless begin() opened a transaction. The session advisory lock is
+/// held on a connection of its own, so `CREATE INDEX CONCURRENTLY` (which waits for every other
+/// transaction) never waits on the runner's own lock.
+class pg_connection final : public sdk::connection {
+ public:
+  explicit pg_connection(const sdk::url& where);
+  ~pg_connection() override;
+
+  void execute(std::string_view sql) override;
+  std::vector<sdk::row> query(std::string_view sql, const std::vector<sdk::param>& params) override;
+  void begin(std::chrono::milliseconds timeout) override;
+  void commit() override;
+  void rollback() override;
+  void lock(std::string_view key, std::chrono::milliseconds timeout) override;
+  void unlock(std::string_view key) override;
+  bool has_table(std::string_view name) override;
+  sdk::schema introspect() override;
+  std::string server_version() override;
+
+ private:
+  struct pq;  // the libpqxx objects, kept out of this header
+
+  std::string conninfo_;
+  std::string where_;  ///< the redacted URL, for messages
+  std::unique_ptr<pq> pq_;
+};
+
+}  // namespace retort_postgres

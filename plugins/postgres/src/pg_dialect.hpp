@@ -1,0 +1,28 @@
+// pg_dialect.hpp — PostgreSQL's types, DDL, statement splitting, and the statements it refuses to run
+// inside a transaction.
+#pragma once
+
+#include <retort/sdk/sql_dialect.hpp>
+
+namespace retort_postgres {
+
+namespace sdk = retort::sdk;
+
+class pg_dialect final : public sdk::sql_dialect {
+ public:
+  std::string name() const override { return "postgresql"; }
+  std::vector<std::string> schemes() const override { return {"postgresql", "postgres"}; }
+  sdk::capabilities caps() const override;
+  std::string render_type(std::string_view neutral) const override;
+  /// Quotes, E'' strings, "identifiers", $tag$ bodies, nested /* */ comments and BEGIN ATOMIC … END.
+  std::vector<std::string> split_statements(std::string_view script) const override;
+  std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
+
+ protected:
+  std::string autoincrement_sql(const sdk::column& c) const override;
+  /// CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, VACUUM, CREATE/DROP DATABASE and
+  /// TABLESPACE, ALTER SYSTEM: PostgreSQL refuses them inside a transaction block.
+  bool transactional(const std::string& sql) const override;
+};
+
+}  // namespace retort_postgres

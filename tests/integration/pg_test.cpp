@@ -1,0 +1,200 @@
+// pg_test.cpp — the retort binary against a real PostgreSQL 15: transactional DDL rolled back on
+// failure with the SQLSTATE, eight runners at once, CREATE INDEX CONCURRENTLY among transactional
+// statements, the lock holder named on timeout, a runner killed mid-migration, and passwords that
+// never show. Each test works in a database of its own.
+#include "process.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+using namespace retort_test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The server's URL without a database (scripts/pg-start.sh prints it).
+std::string server() {
+  const char* url = std::getenv("RETORT_TEST_PG");
+  return url ? url : "";
+}
+
+struct pg : ::testing::Test {
+  temp_dir dir;
+  std::string db;
+  std::string url;
+
+  void SetUp() override {
+    if (server().empty()) GTEST_FAIL() << "RETORT_TEST_PG is not set: start a server with `eval \"$(scripts/pg-start.sh)\"`";
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    db = std::string("t_") + info->name();
+    db = db.substr(0, 60);
+    ASSERT_EQ(psql_on("postgres", "DROP DATABASE IF EXISTS " + db).code, 0);
+    auto r = psql_on("postgres", "CREATE DATABASE " + db);
+    ASSERT_EQ(r.code, 0) << r.err;
+    url = server() + "/" + db;
+    ASSERT_EQ(run(dir.path(), {"init", "migrations"}).code, 0);
+  }
+
+  result psql_on(const std::string& database, const std::string& sql) {
+    return process(dir.path(), {"-X", "-At", "-v", "ON_ERROR_STOP=1", server() + "/" + database, "-c", sql}, {}, "psql").wait();
+  }
+  /// One column of a query, one line per row.
+  std::vector<std::string> rows(const std::string& sql) {
+    auto r = psql_on(db, sql);
+    EXPECT_EQ(r.code, 0) << sql << ": " << r.err;
+    std::vector<std::string> out;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+  std::vector<std::string> versions() { return rows("SELECT version_num FROM retort_version ORDER BY 1"); }
+  bool has_table(const std::string& t) { return rows("SELECT to_regclass('" + t + "') IS NOT NULL") == std::vector<std::string>{"t"}; }
+
+  result retort(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--url", url});
+    return run(dir.path(), args);
+  }
+  void migration(const std::string& file, const std::string& text) { write(dir / "migrations/versions" / file, text); }
+  void sql_migration(const std::string& file, const std::string& id, const std::string& parent, const std::string& up,
+                     const std::string& down = "") {
+    migration(file, "-- retort:revision " + id + "\n" + (parent.empty() ? "" : "-- retort:down_revision " + parent + "\n") +
+                        "-- retort:upgrade\n" + up + "\n" + (down.empty() ? "" : "-- retort:downgrade\n" + down + "\n"));
+  }
+};
+
+}  // namespace
+
+TEST_F(pg, the_example_project_up_and_down) {
+  const std::string project = std::string(RETORT_SOURCE_DIR) + "/migrations/retort.toml";
+  auto r = retort({"-c", project, "upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"d8a2b5c9e346"});
+  for (const char* t : {"users", "cases", "case_members", "documents", "document_chunks"}) EXPECT_TRUE(has_table(t)) << t;
+  // Identity columns for autoincrement, JSON-free neutral types rendered natively.
+  EXPECT_EQ(rows("SELECT is_identity FROM information_schema.columns WHERE table_name = 'documents' AND column_name = 'id'"),
+            std::vector<std::string>{"YES"});
+  EXPECT_EQ(rows("SELECT count(*) FROM retort_history WHERE direction = 'up' AND status = 'applied'"),
+            std::vector<std::string>{"7"});
+  r = retort({"-c", project, "downgrade", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(versions().empty());
+  EXPECT_EQ(rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"),
+            (std::vector<std::string>{"retort_history", "retort_version"}));
+}
+
+TEST_F(pg, a_failure_rolls_the_migration_back_with_the_sqlstate) {
+  sql_migration("1_a.sql", "a1", "", "CREATE TABLE kept (id int);", "DROP TABLE kept;");
+  sql_migration("2_b.sql", "b2", "a1", "CREATE TABLE half (id int);\nALTER TABLE half ADD COLUMN x int;\nINSERT INTO nowhere VALUES (1);");
+  auto r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "revision b2")) << r.err;
+  EXPECT_TRUE(contains(r.err, "statement 3 of 3")) << r.err;
+  EXPECT_TRUE(contains(r.err, "relation \"nowhere\" does not exist")) << r.err;
+  EXPECT_TRUE(contains(r.err, "[SQLSTATE 42P01]")) << r.err;
+  // Transactional DDL: b2's table and column are gone with the transaction; a1 stays.
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_TRUE(has_table("kept"));
+  EXPECT_FALSE(has_table("half"));
+  EXPECT_EQ(rows("SELECT revision || ':' || status FROM retort_history ORDER BY id"),
+            (std::vector<std::string>{"a1:applied", "b2:failed"}));
+}
+
+TEST_F(pg, eight_runners_at_once_apply_each_migration_once) {
+  const int n = 30;
+  std::string parent;
+  for (int i = 0; i < n; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "%012x", i + 1);
+    migration(std::string("20260101_") + id + ".toml", create_table_migration(id, parent, "t" + std::to_string(i)));
+    parent = id;
+  }
+  std::vector<std::unique_ptr<process>> runners;
+  for (int i = 0; i < 8; ++i) runners.push_back(std::make_unique<process>(dir.path(), std::vector<std::string>{"--url", url, "upgrade", "head"}));
+  int ran = 0;
+  for (auto& p : runners) {
+    auto r = p->wait();
+    EXPECT_EQ(r.code, 0) << r.err;
+    if (auto at = r.err.find("Upgraded "); at != std::string::npos) ran += std::stoi(r.err.substr(at + 9));
+  }
+  EXPECT_EQ(ran, n);
+  EXPECT_EQ(versions(), std::vector<std::string>{parent});
+  EXPECT_EQ(rows("SELECT count(*) || '/' || count(DISTINCT revision) FROM retort_history WHERE direction = 'up' AND status = 'applied'"),
+            std::vector<std::string>{std::to_string(n) + "/" + std::to_string(n)});
+}
+
+TEST_F(pg, create_index_concurrently_runs_in_a_segment_of_its_own) {
+  sql_migration("1_a.sql", "a1", "",
+                "CREATE TABLE big (id int, v text);\n"
+                "INSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 1000) g;\n"
+                "CREATE INDEX CONCURRENTLY ix_big_v ON big (v);\n"
+                "CREATE TABLE after_index (x int);",
+                "DROP TABLE after_index;\nDROP INDEX CONCURRENTLY ix_big_v;\nDROP TABLE big;");
+  auto r = retort({"upgrade", "--atomic"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--atomic cannot hold revision a1")) << r.err;
+  EXPECT_FALSE(has_table("big"));
+  r = retort({"upgrade", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "COMMIT;\nCREATE INDEX CONCURRENTLY ix_big_v ON big (v);\nBEGIN;\nCREATE TABLE after_index")) << r.out;
+  r = retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(rows("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_big_v'::regclass"), std::vector<std::string>{"t"});
+  EXPECT_TRUE(has_table("after_index"));
+  r = retort({"downgrade", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(has_table("big"));
+}
+
+TEST_F(pg, a_lock_timeout_names_the_holder) {
+  sql_migration("1_a.sql", "a1", "", "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "DROP TABLE slow;");
+  process first(dir.path(), {"--url", url, "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto second = retort({"upgrade", "--lock-timeout", "0.5"});
+  EXPECT_EQ(second.code, 1) << second.err;
+  EXPECT_TRUE(contains(second.err, "the migration lock on")) << second.err;
+  EXPECT_TRUE(contains(second.err, "application_name 'retort'")) << second.err;
+  EXPECT_TRUE(contains(second.err, "pid ")) << second.err;
+  EXPECT_FALSE(contains(second.all(), "retort-test-pw")) << second.all();
+  auto r = first.wait();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+}
+
+TEST_F(pg, a_runner_killed_mid_migration_leaves_no_trace_and_the_next_run_completes) {
+  sql_migration("1_a.sql", "a1", "", "CREATE TABLE first (id int);", "DROP TABLE first;");
+  sql_migration("2_b.sql", "b2", "a1", "CREATE TABLE second (id int);\nSELECT pg_sleep(2);", "DROP TABLE second;");
+  ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
+  process victim(dir.path(), {"--url", url, "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ::kill(victim.pid(), SIGKILL);
+  EXPECT_EQ(victim.wait().code, 128 + SIGKILL);
+  // The server rolls the dead session's transaction back: still at a1, no half-made table.
+  for (int i = 0; i < 50 && !rows("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()").empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_FALSE(has_table("second"));
+  auto r = retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+  EXPECT_TRUE(has_table("second"));
+}
+
+TEST_F(pg, passwords_are_redacted_in_connection_failures) {
+  std::string wrong = server();
+  wrong.replace(wrong.find("retort-test-pw"), std::string("retort-test-pw").size(), "N0t%2Fthe%40pw");
+  auto r = run(dir.path(), {"current"}, {{"DATABASE_URL", wrong + "/" + db}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "password authentication failed")) << r.err;
+  EXPECT_TRUE(contains(r.err, "retort:***@127.0.0.1")) << r.err;
+  EXPECT_FALSE(contains(r.all(), "N0t")) << r.all();
+  // And in errors after connecting.
+  sql_migration("1_a.sql", "a1", "", "SELECT no_such_function();");
+  r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(contains(r.all(), "retort-test-pw")) << r.all();
+  EXPECT_TRUE(rows("SELECT error FROM retort_history WHERE error LIKE '%retort-test-pw%'").empty());
+}
