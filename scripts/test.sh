@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build -DRETORT_BUILD_TESTS=ON -DRETORT_WERROR=ON
+root=$PWD
 eval "$(scripts/pg-start.sh)"
-trap 'scripts/pg-stop.sh "$RETORT_TEST_PGTMP"' EXIT
+trap '"$root/scripts/pg-stop.sh" "$RETORT_TEST_PGTMP"' EXIT
 cd build
 ctest --output-on-failure -j "$(nproc)"

@@ -37,7 +37,8 @@ std::vector<rev> walk(const revision_graph& g, std::vector<rev> from, long steps
         bad_target("'" + std::string(text) + "' walks past head: " + g.at(from.front()).id + " is a head");
       if (next.size() > 1) {
         std::string choices;
-        for (auto c : next) choices += "\n  retort upgrade " + g.at(c).id;
+        const long rest = steps - i - 1;  // steps left after choosing the child
+        for (auto c : next) choices += "\n  retort upgrade " + g.at(c).id + (rest ? "+" + std::to_string(rest) : "");
         bad_target("'" + std::string(text) + "' is ambiguous at a branch point: the next revision is one of " +
                    list_ids(g, next) + "; name it:" + choices);
       }
@@ -49,8 +50,12 @@ std::vector<rev> walk(const revision_graph& g, std::vector<rev> from, long steps
       if (from.size() > 1) {
         std::string choices;
         for (auto h : from) choices += "\n  retort downgrade " + g.at(h).id + "@-" + std::to_string(std::labs(steps) - i);
-        bad_target("'" + std::string(text) + "' is ambiguous: " + (i ? "after " + std::to_string(i) + " step(s) " : std::string()) +
-                   "there are several heads (" + list_ids(g, from) + "); go down one branch:" + choices);
+        if (i == 0)
+          bad_target("'" + std::string(text) + "' is ambiguous: there are several heads (" + list_ids(g, from) +
+                     "); go down one branch:" + choices);
+        bad_target("'" + std::string(text) + "' is ambiguous: after " + std::to_string(i) +
+                   " step(s) there would be several heads (" + list_ids(g, from) + "); run `retort downgrade -" +
+                   std::to_string(i) + "` first, then go down one branch:" + choices);
       }
       from = g.parents(from.front());
     }
@@ -153,6 +158,11 @@ rev resolve_revision(const revision_graph& g, std::string_view text) {
 
 std::vector<rev> resolve_target(const revision_graph& g, std::string_view text, const std::vector<rev>& current) {
   if (text.empty()) bad_target("an empty target");
+  if (auto at = text.find('@'); at != std::string_view::npos && at + 1 < text.size() && (text[at + 1] == '-' || text[at + 1] == '+'))
+    bad_target("'" + std::string(text) + "': " +
+               (text[at + 1] == '-' ? std::string("REV@-N goes down one branch and is a `retort downgrade` target")
+                                    : "label@+N is not supported; name the revision, or use " +
+                                          std::string(text.substr(0, at)) + "@head"));
   // An id may itself contain '-', so an exact id or label wins over REV-N.
   if (const rev* r = g.find(text)) return {*r};
   if (const rev* r = g.find_label(text)) return {*r};

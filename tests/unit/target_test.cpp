@@ -136,3 +136,14 @@ TEST(target, label_at_revision_must_be_on_the_line) {
   EXPECT_EQ(id_of(g, resolve_target(g, "left@a1", {})), "a1");
   EXPECT_NE(error_of(g, "left@c2").find("not on the line of left"), std::string::npos);
 }
+
+TEST(target, suggestions_carry_the_remaining_steps) {
+  revision_graph g({mig("a1"), mig("b2", {"a1"}), mig("b3", {"b2"}), mig("c2", {"a1"}), mig("m4", {"b3", "c2"})});
+  std::string e = error_of(g, "a1+2");
+  EXPECT_NE(e.find("retort upgrade b2+1"), std::string::npos) << e;
+  EXPECT_NE(e.find("retort upgrade c2+1"), std::string::npos) << e;
+  e = error_of(g, "-2", {*g.find("m4")});
+  EXPECT_NE(e.find("run `retort downgrade -1` first"), std::string::npos) << e;
+  EXPECT_NE(e.find("retort downgrade b3@-1"), std::string::npos) << e;
+  EXPECT_NE(error_of(g, "b3@-1").find("is a `retort downgrade` target"), std::string::npos);
+}
