@@ -74,7 +74,7 @@ int migrate(context& ctx, direction dir) {
       start = g.heads();
     }
     auto plan = planner_for(g, dir, target)(start);
-    render_plan(plan, g, start, ctx.dialect(), ctx.plugins());
+    render_plan(plan, g, start, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty()));
     return 0;
   }
@@ -88,7 +88,7 @@ int migrate(context& ctx, direction dir) {
   if (vm["dry-run"].as<bool>()) {
     const auto heads = ctx.db_heads();
     auto plan = planner_for(g, dir, target)(heads);
-    render_plan(plan, g, heads, ctx.dialect(), ctx.plugins());
+    render_plan(plan, g, heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
              std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
     const bool missing_tables = !conn.has_table(ctx.cfg().version_table) || !conn.has_table(ctx.cfg().history_table);
@@ -97,6 +97,7 @@ int migrate(context& ctx, direction dir) {
   }
   run_options opts;
   opts.atomic = atomic;
+  opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
   opts.lock_timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };

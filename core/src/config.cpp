@@ -1,6 +1,7 @@
 // config.cpp — the project file, retort.toml, and where the database URL comes from.
 #include "config.hpp"
 
+#include "migration.hpp"
 #include "toml_value.hpp"
 #include "url.hpp"
 
@@ -37,7 +38,7 @@ config load_config(const fs::path& path) {
   sdk::value root = parse_toml(read_file(path), file);
   sdk::fields f(root, "configuration");
   f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
-          "transaction_mode"});
+          "transaction_mode", "lock_timeout", "statement_timeout", "schema"});
   const fs::path base = cfg.file.parent_path();
   cfg.script_location = (base / f.optional_string("script_location").value_or("migrations")).lexically_normal();
   cfg.version_table = identifier_field(f, "version_table", cfg.version_table);
@@ -61,6 +62,16 @@ config load_config(const fs::path& path) {
   cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
   cfg.plugins = f.strings("plugins");
   for (const auto& p : f.strings("plugin_paths")) cfg.plugin_paths.push_back((base / p).lexically_normal());
+  for (const char* key : {"lock_timeout", "statement_timeout"})
+    if (auto text = f.optional_string(key)) {
+      auto d = parse_duration(*text);
+      if (!d) f.fail(*f.find(key), key, "'" + *text + "' is not a duration such as \"500ms\", \"5s\" or \"2min\"");
+      (std::string_view(key) == "lock_timeout" ? cfg.lock_timeout : cfg.statement_timeout) = d;
+    }
+  if (auto schema = f.optional_string("schema")) {
+    if (!is_identifier(*schema)) f.fail(*f.find("schema"), "schema", "'" + *schema + "' is not a schema name");
+    cfg.schema = schema;
+  }
   if (auto mode = f.optional_string("transaction_mode")) {
     if (*mode == "per-migration") cfg.mode = transaction_mode::per_migration;
     else if (*mode == "all") cfg.mode = transaction_mode::all;

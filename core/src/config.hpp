@@ -3,6 +3,7 @@
 
 #include <retort/sdk/url.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,6 +23,11 @@ struct config {
   std::vector<std::string> plugins;
   std::vector<std::filesystem::path> plugin_paths;  ///< absolute, in order
   transaction_mode mode = transaction_mode::per_migration;
+  /// Guards for every migration (a migration's own header overrides them): how long a statement may
+  /// wait for a table lock, and how long it may run. None: the server's defaults.
+  std::optional<std::chrono::milliseconds> lock_timeout, statement_timeout;
+  /// The schema the version and history tables live in and migrations run in (PostgreSQL).
+  std::optional<std::string> schema;
 
   std::filesystem::path versions_dir() const { return script_location / "versions"; }
 };

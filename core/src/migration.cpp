@@ -115,10 +115,20 @@ std::optional<sdk::value> simple_toml_header(std::string_view text, const std::s
   return sdk::value(std::move(root), where);
 }
 
+/// A duration field: "5s" or a number of milliseconds.
+std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, std::string_view key) {
+  const sdk::value* v = f.find(key);
+  if (!v) return std::nullopt;
+  if (auto* n = v->get_if<std::int64_t>(); n && *n >= 0) return std::chrono::milliseconds(*n);
+  if (auto* s = v->string())
+    if (auto d = parse_duration(*s)) return d;
+  f.fail(*v, key, "expected a duration such as \"500ms\", \"5s\" or \"2min\"");
+}
+
 void read_toml_header(migration& m, const sdk::value& root) {
   sdk::fields f(root, "migration");
-  f.only({"revision", "down_revision", "branch_labels", "depends_on", "message", "transactional", "upgrade",
-          "downgrade"});
+  f.only({"revision", "down_revision", "branch_labels", "depends_on", "message", "transactional", "lock_timeout",
+          "statement_timeout", "upgrade", "downgrade"});
   m.id = f.required_string("revision");
   check_id(f, "revision", m.id);
   for (auto& p : f.strings("down_revision"))
@@ -131,6 +141,8 @@ void read_toml_header(migration& m, const sdk::value& root) {
   m.depends_on = f.strings("depends_on");
   m.message = f.optional_string("message").value_or("");
   m.transactional = f.boolean("transactional", true);
+  m.lock_timeout = duration_field(f, "lock_timeout");
+  m.statement_timeout = duration_field(f, "statement_timeout");
 }
 
 struct sql_sections {
@@ -193,13 +205,17 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       else if (key == "branch_labels") m->branch_labels = ids("branch_labels");
       else if (key == "depends_on") m->depends_on = words;
       else if (key == "message") m->message = val;
-      else if (key == "transactional") {
+      else if (key == "lock_timeout" || key == "statement_timeout") {
+        auto d = parse_duration(val);
+        if (!d) fail_at(path, line_no, "field '" + key + "': expected a duration such as 500ms, 5s or 2min");
+        (key == "lock_timeout" ? m->lock_timeout : m->statement_timeout) = d;
+      } else if (key == "transactional") {
         if (val != "true" && val != "false") fail_at(path, line_no, "field 'transactional': expected true or false");
         m->transactional = val == "true";
       } else
         fail_at(path, line_no, "unknown header '-- retort:" + key +
                                    "' (known: revision, down_revision, message, branch_labels, depends_on, "
-                                   "transactional, upgrade, downgrade)");
+                                   "transactional, lock_timeout, statement_timeout, upgrade, downgrade)");
       continue;
     }
     if (section) {
@@ -250,6 +266,20 @@ std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const 
 }
 
 }  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == 0) return std::nullopt;
+  long long n = std::stoll(std::string(text.substr(0, i)));
+  std::string_view unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  if (unit.empty() || unit == "ms") return std::chrono::milliseconds(n);
+  if (unit == "s") return std::chrono::milliseconds(n * 1000);
+  if (unit == "min") return std::chrono::milliseconds(n * 60'000);
+  if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
+  return std::nullopt;
+}
 
 bool valid_revision_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

@@ -3,7 +3,9 @@
 
 #include "operations.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ struct migration {
   std::vector<std::string> branch_labels;
   std::string message;
   bool transactional = true;
+  std::optional<std::chrono::milliseconds> lock_timeout;       ///< overrides retort.toml's, for this migration
+  std::optional<std::chrono::milliseconds> statement_timeout;  ///< likewise
   std::filesystem::path path;
   file_format format = file_format::toml;
 };
@@ -30,6 +34,9 @@ struct migration_body {
   std::vector<std::unique_ptr<sdk::operation>> downgrade;
   bool has_downgrade = false;  ///< a [[downgrade]] section or `-- retort:downgrade` was written
 };
+
+/// "500ms", "5s", "2min", "1h", or a plain number of milliseconds; nothing for anything else.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 /// Letters, digits, `_` and `-`, at most 64 characters.
 bool valid_revision_id(std::string_view id);

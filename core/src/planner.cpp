@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace retort {
 namespace {
@@ -112,7 +113,7 @@ std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& c
 }
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,
-                 const sdk::dialect& d, const op_catalog& catalog) {
+                 const sdk::dialect& d, const op_catalog& catalog, const guards& defaults) {
   if (plan.empty()) return;
   std::vector<char> walk = g.closure(start);
   std::vector<step*> in_plan(g.size(), nullptr);
@@ -167,6 +168,22 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
       s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
       ops[i]->apply(schema);
     }
+  }
+  // Guards: each migration starts with its timeouts (its own, else the project's), and one that
+  // set its own puts the project's back when it is done.
+  for (auto& s : plan) {
+    const migration& m = g.at(s.r);
+    std::vector<sdk::statement> before, after;
+    for (auto [which, own, fallback] : {std::tuple{"lock_timeout", m.lock_timeout, defaults.lock_timeout},
+                                        std::tuple{"statement_timeout", m.statement_timeout, defaults.statement_timeout}}) {
+      auto value = own ? own : fallback;
+      if (!value) continue;
+      if (auto sql = d.timeout_sql(which, value); !sql.empty()) before.push_back({sql, true});
+      if (own && own != fallback)
+        if (auto sql = d.timeout_sql(which, fallback); !sql.empty()) after.push_back({sql, true});
+    }
+    s.statements.insert(s.statements.begin(), before.begin(), before.end());
+    s.statements.insert(s.statements.end(), after.begin(), after.end());
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <retort/sdk/dialect.hpp>
 
+#include <chrono>
+#include <optional>
 #include <vector>
 
 namespace retort {
@@ -36,7 +38,12 @@ std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& c
 /// operation sees the schema just before it, and a downgrade without [[downgrade]] uses the
 /// inverses of its upgrade operations. Throws (kind `input`) for an operation the dialect cannot
 /// do or a migration that cannot be reversed, naming the revision and the operation.
+/// Session timeouts every migration gets unless its header says otherwise.
+struct guards {
+  std::optional<std::chrono::milliseconds> lock_timeout, statement_timeout;
+};
+
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,
-                 const sdk::dialect& d, const op_catalog& catalog);
+                 const sdk::dialect& d, const op_catalog& catalog, const guards& defaults = {});
 
 }  // namespace retort

@@ -102,6 +102,16 @@ void runner::ensure_tables(const run_options& opts) {
   }
 }
 
+void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan) {
+  for (const auto& st : plan)
+    if (needs_segments(g, st))
+      throw sdk::error(sdk::error_kind::usage,
+                       "--atomic cannot hold revision " + g.at(st.r).id + ": " +
+                           (g.at(st.r).transactional ? "it has a statement the database refuses inside a transaction"
+                                                     : "it is marked transactional = false") +
+                           "; run without --atomic (transaction_mode = \"per-migration\")");
+}
+
 bool needs_segments(const revision_graph& g, const step& s) {
   if (!g.at(s.r).transactional) return true;
   return std::any_of(s.statements.begin(), s.statements.end(), [](const sdk::statement& st) { return !st.transactional; });
@@ -113,11 +123,24 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
   const auto t0 = clock::now();
   const std::size_t n = s.statements.size();
   statements_done_ = 0;
+  statements_committed_ = 0;
   sdk::hook_context ctx{sdk::event::before_migration, m.id, to_string(s.dir), {}, {}, index + 1, count};
   std::string reason;
   if (!emit(sdk::event::before_migration, ctx, &reason))
     throw sdk::error(sdk::error_kind::database, "revision " + m.id + " was stopped before it ran by " + reason);
+  journal_id_.clear();
   try {
+    if (segmented) {
+      // The journal: a 'partial' row before anything runs, and its progress with each segment, so
+      // a crash half-way leaves on record which statement is in doubt (the one after
+      // statements_done).
+      history_entry j{m.id, to_string(s.dir), "partial", file_checksum(m.path), started, {}, current_operator(), 0,
+                      static_cast<std::int64_t>(n), {}};
+      guarded([&] {
+        conn_.execute(store_.history_sql(j));
+        journal_id_ = store_.last_history_id(conn_);
+      });
+    }
     // Segmented: runs of transactional statements each in a transaction of their own, the others
     // alone; otherwise everything goes into the caller's transaction.
     while (statements_done_ < n) {
@@ -127,15 +150,21 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
         guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
         ++statements_done_;
       } while (statements_done_ < n && (!segmented || (group && s.statements[statements_done_].transactional)));
+      if (segmented) guarded([&] { conn_.execute(store_.progress_sql(journal_id_, statements_done_)); });
       if (group) guarded([&] { conn_.commit(); });
+      if (segmented) statements_committed_ = statements_done_;
     }
     if (segmented) guarded([&] { conn_.begin(opts.lock_timeout); });
     for (const auto& sql : store_.transition_sql(ids_of(g_, s.heads_before), ids_of(g_, s.heads_after)))
       guarded([&] { conn_.execute(sql); });
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
-    history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, current_operator(),
-                    static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
-    guarded([&] { conn_.execute(store_.history_sql(e)); });
+    if (segmented) {
+      guarded([&] { conn_.execute(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt)); });
+    } else {
+      history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, current_operator(),
+                      static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
+      guarded([&] { conn_.execute(store_.history_sql(e)); });
+    }
     if (segmented) commit_step(s);
   } catch (const sdk::error& err) {
     std::string where = statements_done_ < n ? "statement " + std::to_string(statements_done_ + 1) + " of " +
@@ -143,8 +172,8 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
                                              : "while recording it in the version table";
     std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") failed " +
                       (s.dir == direction::up ? "to upgrade" : "to downgrade") + " at " + where + "\n" + describe(err);
-    if (segmented && statements_done_ > 0)
-      msg += "\nStatements 1 to " + std::to_string(statements_done_) +
+    if (segmented && statements_committed_ > 0)
+      msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
              " ran outside a single transaction and stay applied; the version table still says the revision is not "
              "applied. Fix the cause, then revert them by hand or complete the migration by hand and `retort stamp`.";
     ctx.what = sdk::event::failure;
@@ -179,13 +208,16 @@ void runner::record_failure(const step& s, const std::string& message, const run
   // After the rollback, in a transaction of its own: the history keeps the failure. 'partial' when
   // statements of a segmented step were committed before it failed (statement k of n).
   const migration& m = g_.at(s.r);
-  const bool partial = needs_segments(g_, s) && statements_done_ > 0;
-  history_entry e{m.id, to_string(s.dir), partial ? "partial" : "failed", file_checksum(m.path), utc_now(), {},
-                  current_operator(), static_cast<std::int64_t>(statements_done_),
+  // Only what committed counts: a failed segment's statements went with its transaction.
+  const std::size_t done = needs_segments(g_, s) ? statements_committed_ : 0;
+  const std::string status = done > 0 ? "partial" : "failed";
+  history_entry e{m.id, to_string(s.dir), status, file_checksum(m.path), utc_now(), {},
+                  current_operator(), static_cast<std::int64_t>(done),
                   static_cast<std::int64_t>(s.statements.size()), redact(message)};
   try {
     conn_.begin(opts.lock_timeout);
-    conn_.execute(store_.history_sql(e));
+    if (journal_id_.empty()) conn_.execute(store_.history_sql(e));
+    else conn_.execute(store_.finish_sql(journal_id_, status, 0, done, redact(message)));
     conn_.commit();
   } catch (...) {
     rollback_quietly();
@@ -206,22 +238,15 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
   std::vector<rev> heads = read_heads();
   std::vector<step> plan = make_plan(heads);
-  render_plan(plan, g_, heads, d_, catalog_);
+  render_plan(plan, g_, heads, d_, catalog_, opts.defaults);
 
   auto replan = [&](std::vector<rev> now) {
     heads = std::move(now);
     plan = make_plan(heads);
-    render_plan(plan, g_, heads, d_, catalog_);
+    render_plan(plan, g_, heads, d_, catalog_, opts.defaults);
   };
 
-  if (opts.atomic)
-    for (const auto& st : plan)
-      if (needs_segments(g_, st))
-        throw sdk::error(sdk::error_kind::usage,
-                         "--atomic cannot hold revision " + g_.at(st.r).id + ": " +
-                             (g_.at(st.r).transactional ? "it has a statement the database refuses inside a transaction"
-                                                        : "it is marked transactional = false") +
-                             "; run without --atomic (transaction_mode = \"per-migration\")");
+  if (opts.atomic) refuse_segments_in_atomic(g_, plan);
 
   run_result result;
   if (!plan.empty()) ensure_tables(opts);
@@ -294,6 +319,7 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
 
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
                            const std::vector<step>& plan, bool atomic, bool create_tables) {
+  if (atomic) refuse_segments_in_atomic(g, plan);
   std::ostringstream out;
   auto emit = [&](const std::string& sql) { out << sql << ";\n"; };
   if (create_tables) {

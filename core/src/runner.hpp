@@ -18,6 +18,7 @@ namespace retort {
 
 struct run_options {
   bool atomic = false;  ///< the whole plan in one transaction
+  guards defaults;      ///< the project's lock and statement timeouts
   std::chrono::milliseconds lock_timeout{60000};
   /// Called with a line of progress ("[2/5] 9b3f2e61a0c4 create cases … 12 ms"), or empty.
   std::function<void(const std::string&)> progress;
@@ -64,12 +65,16 @@ class runner {
   const version_store& store_;
   const op_catalog& catalog_;
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks_;
-  std::size_t statements_done_ = 0;
+  std::size_t statements_done_ = 0;       ///< of the step under way: executed
+  std::size_t statements_committed_ = 0;  ///< … and committed (segmented steps)
+  std::string journal_id_;  ///< the history row of the segmented step under way, if any
 };
 
 /// Whether a step cannot run as one transaction: a statement the database refuses inside one, or a
 /// migration marked `transactional = false`.
 bool needs_segments(const revision_graph& g, const step& s);
+/// --atomic cannot hold a step that needs segments: a `usage` error naming it, before anything runs.
+void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan);
 
 /// The exact script `plan` runs online, without connecting: transaction statements as the mode
 /// says, version-table and history statements included; `create_tables` adds the CREATE TABLEs

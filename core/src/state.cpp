@@ -111,6 +111,25 @@ std::string version_store::history_sql(const history_entry& e) const {
   return "INSERT INTO " + d_.quote_identifier(history_table_) + " (" + cols + ") VALUES (" + vals + ")";
 }
 
+std::string version_store::progress_sql(const std::string& id, std::size_t statements_done) const {
+  return "UPDATE " + d_.quote_identifier(history_table_) + " SET " + d_.quote_identifier("statements_done") + " = " +
+         std::to_string(statements_done) + " WHERE " + d_.quote_identifier("id") + " = " + id;
+}
+
+std::string version_store::finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
+                                      std::size_t statements_done, const std::optional<std::string>& error) const {
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  return "UPDATE " + c(history_table_.c_str()) + " SET " + c("status") + " = " + d_.quote_literal(status) + ", " +
+         c("duration_ms") + " = " + std::to_string(duration_ms) + ", " + c("statements_done") + " = " +
+         std::to_string(statements_done) + ", " + c("error") + " = " + (error ? d_.quote_literal(*error) : "NULL") +
+         " WHERE " + c("id") + " = " + id;
+}
+
+std::string version_store::last_history_id(sdk::connection& conn) const {
+  auto rows = conn.query("SELECT MAX(" + d_.quote_identifier("id") + ") FROM " + d_.quote_identifier(history_table_));
+  return rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0];
+}
+
 std::vector<std::string> version_store::read_heads(sdk::connection& conn) const {
   std::vector<std::string> out;
   if (!conn.has_table(version_table_)) return out;

@@ -41,6 +41,12 @@ class version_store {
   std::vector<std::string> transition_sql(const std::vector<std::string>& before,
                                           const std::vector<std::string>& after) const;
   std::string history_sql(const history_entry& e) const;
+  /// The journal of a step run in segments: its row's progress, then how it ended.
+  std::string progress_sql(const std::string& id, std::size_t statements_done) const;
+  std::string finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
+                         std::size_t statements_done, const std::optional<std::string>& error) const;
+  /// The id of the newest history row (the journal row just written, under the lock).
+  std::string last_history_id(sdk::connection& conn) const;
 
   /// The version table's rows, sorted; empty when the table does not exist yet.
   std::vector<std::string> read_heads(sdk::connection& conn) const;

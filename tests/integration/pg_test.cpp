@@ -198,3 +198,73 @@ TEST_F(pg, passwords_are_redacted_in_connection_failures) {
   EXPECT_FALSE(contains(r.all(), "retort-test-pw")) << r.all();
   EXPECT_TRUE(rows("SELECT error FROM retort_history WHERE error LIKE '%retort-test-pw%'").empty());
 }
+
+TEST_F(pg, a_migration_stuck_behind_a_table_lock_fails_cleanly_at_its_lock_timeout) {
+  sql_migration("1_a.sql", "a1", "", "CREATE TABLE busy (id int);", "DROP TABLE busy;");
+  sql_migration("2_b.sql", "b2", "a1", "ALTER TABLE busy ADD COLUMN x int;", "ALTER TABLE busy DROP COLUMN x;");
+  ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
+  write(dir / "retort.toml", slurp(dir / "retort.toml") + "lock_timeout = \"300ms\"\n");
+  // Another session holds the table while it sleeps.
+  process holder(dir.path(), {"-X", "-q", server() + "/" + db, "-c", "BEGIN; LOCK TABLE busy; SELECT pg_sleep(4); COMMIT;"}, {}, "psql");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto started = std::chrono::steady_clock::now();
+  auto r = retort({"upgrade"});
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "lock timeout")) << r.err;
+  EXPECT_TRUE(contains(r.err, "[SQLSTATE 55P03]")) << r.err;
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+  holder.wait();
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'x'"),
+            std::vector<std::string>{"0"});
+  // The script shows the guard.
+  r = retort({"upgrade", "a1:b2", "--sql"});
+  EXPECT_TRUE(contains(r.out, "SET lock_timeout = '300ms';")) << r.out;
+  // Once the lock is gone, it completes.
+  r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST_F(pg, the_schema_setting_holds_the_tables_and_is_the_search_path) {
+  write(dir / "retort.toml", slurp(dir / "retort.toml") + "schema = \"app\"\n");
+  migration("1_a.toml", create_table_migration("a1", "", "things"));
+  auto r = retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT schemaname || '.' || tablename FROM pg_tables WHERE tablename IN ('things', 'retort_version', "
+                 "'retort_history') ORDER BY 1"),
+            (std::vector<std::string>{"app.retort_history", "app.retort_version", "app.things"}));
+  r = retort({"current"});
+  EXPECT_EQ(r.out, "a1 (head)\n") << r.err;
+}
+
+TEST_F(pg, a_runner_killed_in_a_non_transactional_migration_leaves_a_journal) {
+  migration("1_a.sql", "-- retort:revision a1\n-- retort:transactional false\n-- retort:upgrade\n"
+                       "CREATE TABLE one (id int);\nSELECT pg_sleep(3);\nCREATE TABLE two (id int);\n");
+  process victim(dir.path(), {"--url", url, "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  ::kill(victim.pid(), SIGKILL);
+  victim.wait();
+  // Statement 1 committed on its own, statement 2 was under way: the journal says exactly that.
+  EXPECT_TRUE(versions().empty());
+  EXPECT_TRUE(has_table("one"));
+  EXPECT_FALSE(has_table("two"));
+  EXPECT_EQ(rows("SELECT revision || ' ' || status || ' ' || statements_done || '/' || statements_total FROM retort_history"),
+            std::vector<std::string>{"a1 partial 1/3"});
+  auto r = retort({"current"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.err, "the last run of revision a1 ended 'partial'")) << r.err;
+}
+
+TEST_F(pg, a_failed_segment_counts_only_what_committed) {
+  sql_migration("1_a.sql", "a1", "",
+                "CREATE TABLE p1 (id int);\nINSERT INTO nowhere VALUES (1);\nCREATE INDEX CONCURRENTLY ix_p1 ON p1 (id);");
+  auto r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(contains(r.err, "stay applied")) << r.err;  // the failed segment's CREATE TABLE went with it
+  EXPECT_FALSE(has_table("p1"));
+  EXPECT_EQ(rows("SELECT status || ' ' || statements_done FROM retort_history"), std::vector<std::string>{"failed 0"});
+  r = retort({"upgrade", "--sql", "--atomic"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--atomic cannot hold revision a1")) << r.err;
+}

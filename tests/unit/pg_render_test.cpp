@@ -86,3 +86,16 @@ TEST_F(pg_fixture, the_splitter_corpus) {
   };
   for (const auto& c : corpus) EXPECT_EQ(d.split_statements(c.script), c.statements) << c.script;
 }
+
+TEST_F(pg_fixture, transaction_control_in_a_migration_is_refused) {
+  for (const char* script : {"CREATE TABLE a (x int); COMMIT; CREATE TABLE b (x int)", "begin; select 1",
+                             "/* c */ ROLLBACK", "START TRANSACTION"}) {
+    try {
+      sql(script);
+      ADD_FAILURE() << script << " was accepted";
+    } catch (const sdk::error& e) {
+      EXPECT_NE(std::string(e.what()).find("transaction control"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(sql("DO $$ BEGIN PERFORM 1; END $$").size(), 1u);  // BEGIN inside a body is fine
+}

@@ -34,9 +34,19 @@ int cmd_current(context& ctx) {
     ctx.out << "Database: " << ctx.url().redacted() << "\nVersion table: " << ctx.cfg().version_table << "\n";
   for (auto r : heads) ctx.out << describe_rev(g, r) << "\n";
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
-  if (last_failed)
+  if (last_failed) {
     ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")
-            << "' (" << last[0][3].value_or("") << "):\n  " << redact(last[0][5].value_or("")) << "\n";
+            << "' (" << last[0][3].value_or("") << ")";
+    if (last[0][2] == "partial") {
+      // A journal row: statements up to statements_done took effect; the next one is in doubt.
+      const std::string done = last[0][6].value_or("0"), total = last[0][7].value_or("?");
+      ctx.err << ": " << done << " of " << total
+              << " statement(s) completed outside a transaction and stay applied; statement "
+              << std::to_string(std::stoll(done) + 1) << " may or may not have taken effect";
+    }
+    if (last[0][5]) ctx.err << ":\n  " << redact(*last[0][5]);
+    ctx.err << "\n";
+  }
   return 0;
 }
 

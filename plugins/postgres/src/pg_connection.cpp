@@ -22,12 +22,19 @@ std::string conn_value(const std::string& v) {
 }
 
 /// The database's own error, with its SQLSTATE; never the connection string.
+/// libpq ends its messages with a newline.
+std::string trimmed(const char* what) {
+  std::string s = what;
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 sdk::error translate(const std::exception& e) {
   if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e))
-    return sdk::error(sdk::error_kind::database, s->what()).with_sqlstate(s->sqlstate());
+    return sdk::error(sdk::error_kind::database, trimmed(s->what())).with_sqlstate(s->sqlstate());
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e))
-    return sdk::error(sdk::error_kind::database, e.what()).with_in_doubt();
-  return sdk::error(sdk::error_kind::database, e.what());
+    return sdk::error(sdk::error_kind::database, trimmed(e.what())).with_in_doubt();
+  return sdk::error(sdk::error_kind::database, trimmed(e.what()));
 }
 
 template <class Fn> auto guarded(Fn fn) -> decltype(fn()) {
@@ -78,7 +85,7 @@ struct pg_connection::pq {
       return std::make_unique<pqxx::connection>(conninfo);
     } catch (const std::exception& e) {
       // libpq's message names host and user, never the password.
-      throw sdk::error(sdk::error_kind::database, "cannot connect to " + where + ": " + e.what());
+      throw sdk::error(sdk::error_kind::database, "cannot connect to " + where + ": " + trimmed(e.what()));
     }
   }
 };
@@ -91,12 +98,23 @@ pg_connection::pg_connection(const sdk::url& u) : where_(u.redacted()) {
   if (u.password) conninfo_ += "password=" + conn_value(*u.password) + " ";
   bool named = false;
   for (const auto& [k, v] : u.query) {  // sslmode, connect_timeout, application_name, … pass through
+    if (k == "schema") {  // retort's own: the search_path
+      schema_ = v;
+      continue;
+    }
     conninfo_ += k + "=" + conn_value(v) + " ";
     named = named || k == "application_name";
   }
   if (!named) conninfo_ += "application_name='retort' ";
   pq_ = std::make_unique<pq>();
   pq_->conn = pq::open(conninfo_, where_);
+  if (!schema_.empty()) {
+    // The version and history tables live in the schema, and migrations run with it first on the
+    // search_path; it is created when missing, as Flyway does.
+    const std::string q = pq_->conn->quote_name(schema_);
+    execute("CREATE SCHEMA IF NOT EXISTS " + q);
+    execute("SET search_path TO " + q);
+  }
 }
 
 pg_connection::~pg_connection() = default;
@@ -155,7 +173,7 @@ void pg_connection::rollback() {
 
 void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout) {
   if (!pq_->lock_conn) pq_->lock_conn = pq::open(conninfo_, where_);
-  const long long id = lock_id(key);
+  const long long id = lock_id(std::string(key) + ":" + schema_);  // per schema (advisory locks are per database)
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     bool got = guarded([&] {
@@ -171,10 +189,12 @@ void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout
   try {
     pqxx::nontransaction nt(*pq_->lock_conn);
     auto r = nt.exec_params(
-        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), "
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
         "coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = (($1::bigint >> 32) & 4294967295)::oid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.classid = (($1::bigint >> 32) & 4294967295)::oid "
         "AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1",
         id);
     if (!r.empty())
@@ -189,7 +209,9 @@ void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout
 
 void pg_connection::unlock(std::string_view key) {
   if (!pq_->lock_conn) return;
-  guarded([&] { pqxx::nontransaction(*pq_->lock_conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(key)); });
+  guarded([&] {
+    pqxx::nontransaction(*pq_->lock_conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(std::string(key) + ":" + schema_));
+  });
 }
 
 bool pg_connection::has_table(std::string_view name) {

@@ -35,6 +35,7 @@ class pg_connection final : public sdk::connection {
 
   std::string conninfo_;
   std::string where_;  ///< the redacted URL, for messages
+  std::string schema_; ///< the URL's `schema` parameter: the search_path, and part of the lock key
   std::unique_ptr<pq> pq_;
 };
 

@@ -82,7 +82,7 @@ std::string pg_dialect::autoincrement_sql(const sdk::column& c) const {
 }
 
 bool pg_dialect::transactional(const std::string& sql) const {
-  auto w = leading_words(sql, 5);
+  auto w = leading_words(sql, 16);  // REINDEX (VERBOSE) TABLE CONCURRENTLY … reaches the 6th word
   auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
   const bool concurrently = std::find(w.begin(), w.end(), "concurrently") != w.end();
   if ((at(0) == "create" || at(0) == "drop" || at(0) == "reindex") && concurrently) return false;
@@ -169,6 +169,11 @@ std::vector<std::string> pg_dialect::split_statements(std::string_view script) c
   }
   if (start < script.size()) flush(script.size());
   return out;
+}
+
+std::string pg_dialect::timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const {
+  // Session-wide, not SET LOCAL, so it also guards statements that run outside a transaction.
+  return "SET " + std::string(which) + " = " + (value ? "'" + std::to_string(value->count()) + "ms'" : "DEFAULT");
 }
 
 std::unique_ptr<sdk::connection> pg_dialect::connect(const sdk::url& where) const {

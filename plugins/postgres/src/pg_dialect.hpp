@@ -17,6 +17,7 @@ class pg_dialect final : public sdk::sql_dialect {
   /// Quotes, E'' strings, "identifiers", $tag$ bodies, nested /* */ comments and BEGIN ATOMIC … END.
   std::vector<std::string> split_statements(std::string_view script) const override;
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
+  std::string timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const override;
 
  protected:
   std::string autoincrement_sql(const sdk::column& c) const override;

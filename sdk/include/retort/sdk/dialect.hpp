@@ -8,7 +8,9 @@
 #include <retort/sdk/statement.hpp>
 #include <retort/sdk/url.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +55,15 @@ class RETORT_SDK_VISIBLE dialect {
 
   /// Opens a session. Errors name the URL only through `url::redacted()`.
   virtual std::unique_ptr<connection> connect(const url& where) const = 0;
+
+  /// The statement that sets a session timeout, `which` being "lock_timeout" or
+  /// "statement_timeout", to `value`, or back to the server's default when it has none. Empty when
+  /// the database has no such setting: the guard is then skipped.
+  virtual std::string timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const {
+    (void)which;
+    (void)value;
+    return {};
+  }
 };
 
 }  // namespace retort::sdk

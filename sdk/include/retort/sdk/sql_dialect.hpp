@@ -5,6 +5,7 @@
 #include <retort/sdk/dialect.hpp>
 #include <retort/sdk/error.hpp>
 
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -157,6 +158,13 @@ class sql_dialect : public dialect {
   virtual std::vector<statement> render_op(const ops::sql& o, const schema&) const {
     std::vector<statement> out;
     for (auto& s : split_statements(o.text)) {
+      // A COMMIT in a migration would end the runner's transaction and leave the rest unguarded.
+      const std::string w = first_word(s);
+      if (w == "begin" || w == "commit" || w == "rollback" || w == "end" || w == "start" || w == "abort")
+        throw error(error_kind::input, "transaction control (`" + s.substr(0, 40) +
+                                           "`) is not allowed in a migration: retort runs each migration in a "
+                                           "transaction of its own; for statements that must run outside one, mark "
+                                           "the migration transactional = false");
       bool txn = transactional(s);
       out.push_back({std::move(s), txn});
     }
@@ -171,6 +179,19 @@ class sql_dialect : public dialect {
       if (c == q) out += c;
     }
     return out + q;
+  }
+  /// The first word of a statement, lower case, comments skipped.
+  static std::string first_word(std::string_view sql) {
+    std::size_t i = 0;
+    while (i < sql.size()) {
+      if (std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+      else if (sql.compare(i, 2, "--") == 0) i = sql.find('\n', i) == std::string_view::npos ? sql.size() : sql.find('\n', i);
+      else if (sql.compare(i, 2, "/*") == 0) i = sql.find("*/", i) == std::string_view::npos ? sql.size() : sql.find("*/", i) + 2;
+      else break;
+    }
+    std::string w;
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) w += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
+    return w;
   }
   static std::string trimmed(const std::string& s) {
     auto b = s.find_first_not_of(" \t");
