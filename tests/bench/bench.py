@@ -747,11 +747,24 @@ class PgServer:
         return self.psql(database, sql).strip()
 
     def recreate(self, database):
+        self.drop(database)
         self.live.add(database)
-        self.psql("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", f"CREATE DATABASE {database}")
+        self.psql("postgres", f"CREATE DATABASE {database}")
 
-    def drop(self, database):
-        self.psql("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    def drop(self, database, patience=30.0):
+        """DROP DATABASE, retried while another session is still in it (a client killed at a timeout
+        whose backend has not noticed yet). Not WITH (FORCE): that needs the right to signal every
+        backend in the database, and an autovacuum worker (which plain DROP DATABASE cancels itself)
+        is not the role's to signal."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                self.psql("postgres", f"DROP DATABASE IF EXISTS {database}")
+                break
+            except PgError as error:
+                if "is being accessed by other users" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         self.live.discard(database)
 
     def drop_all(self):

@@ -1,7 +1,7 @@
-// shapes_test.cpp — graph shapes run online against SQLite files, step by step, up and down: after
+// shapes_test.cpp — graph shapes run online on every backend, step by step, up and down: after
 // every step the version table holds the expected heads and the tables present are exactly those
 // the applied revisions created (each revision creates t_<id>).
-#include "process.hpp"
+#include "backend.hpp"
 
 #include <functional>
 #include <map>
@@ -83,14 +83,17 @@ const std::vector<shape>& shapes() {
   return all;
 }
 
-class shapes_test : public ::testing::TestWithParam<shape> {};
+class shapes_test : public ::testing::TestWithParam<std::tuple<backend, shape>> {};
 
 }  // namespace
 
 TEST_P(shapes_test, version_rows_and_tables_after_every_step) {
-  const shape& s = GetParam();
+  const backend& b = std::get<0>(GetParam());
+  const shape& s = std::get<1>(GetParam());
   temp_dir dir;
   ASSERT_EQ(run(dir.path(), {"init", "migrations"}).code, 0);
+  const std::string url = b.fresh(dir.path(), b.name + "_" + s.name);
+  ASSERT_FALSE(url.empty());
   std::map<std::string, std::vector<std::string>> below;  // parents and dependencies
   for (std::size_t i = 0; i < s.revisions.size(); ++i) {
     const auto& r = s.revisions[i];
@@ -102,13 +105,14 @@ TEST_P(shapes_test, version_rows_and_tables_after_every_step) {
     below[r.id] = r.parents;
     below[r.id].insert(below[r.id].end(), r.depends_on.begin(), r.depends_on.end());
   }
-  const fs::path db = dir / "app.db";
   for (const auto& st : s.steps) {
     std::string what;
     for (const auto& a : st.args) what += a + " ";
-    auto r = run(dir.path(), st.args);
+    std::vector<std::string> args = {"--url", url};
+    args.insert(args.end(), st.args.begin(), st.args.end());
+    auto r = run(dir.path(), args);
     ASSERT_EQ(r.code, 0) << s.name << ": " << what << "\n" << r.err;
-    auto rows = column(db, "SELECT version_num FROM retort_version ORDER BY 1");
+    auto rows = b.query(url, "SELECT version_num FROM retort_version ORDER BY 1");
     EXPECT_EQ(rows, st.rows) << s.name << ": after " << what;
     // The tables present are those of the applied revisions: the rows and everything below them.
     std::set<std::string> applied;
@@ -120,11 +124,11 @@ TEST_P(shapes_test, version_rows_and_tables_after_every_step) {
     std::vector<std::string> expected;
     for (const auto& id : applied) expected.push_back("t_" + id);
     std::vector<std::string> present;
-    for (const auto& t : tables(db))
+    for (const auto& t : b.tables(url))
       if (t.rfind("t_", 0) == 0) present.push_back(t);
     EXPECT_EQ(present, expected) << s.name << ": after " << what;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(graph, shapes_test, ::testing::ValuesIn(shapes()),
-                         [](const ::testing::TestParamInfo<shape>& i) { return i.param.name; });
+INSTANTIATE_TEST_SUITE_P(conformance, shapes_test, ::testing::Combine(::testing::ValuesIn(backends()), ::testing::ValuesIn(shapes())),
+                         [](const auto& i) { return std::get<0>(i.param).name + "_" + std::get<1>(i.param).name; });
