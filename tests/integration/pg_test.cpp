@@ -268,3 +268,39 @@ TEST_F(pg, a_failed_segment_counts_only_what_committed) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.err, "--atomic cannot hold revision a1")) << r.err;
 }
+
+TEST_F(pg, url_forms_socket_directory_and_libpq_parameters) {
+  const char* socket_dir = std::getenv("RETORT_TEST_PGTMP");
+  ASSERT_TRUE(socket_dir) << "RETORT_TEST_PGTMP (the server's socket directory) is not set";
+  const std::string port = server().substr(server().rfind(':') + 1);
+  // A socket directory as the host, percent-encoded; local connections are trusted here.
+  std::string encoded;
+  for (char c : std::string(socket_dir)) encoded += c == '/' ? std::string("%2F") : std::string(1, c);
+  migration("1_a.toml", create_table_migration("a1", "", "via_socket"));
+  auto r = run(dir.path(), {"--url", "postgresql://retort@" + encoded + ":" + port + "/" + db, "upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has_table("via_socket"));
+  // libpq parameters pass through: this server has no SSL, so sslmode=require is refused by libpq.
+  r = run(dir.path(), {"--url", url + "?sslmode=require", "current"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "SSL")) << r.err;
+  r = run(dir.path(), {"--url", url + "?sslmode=disable&application_name=ci-check", "current"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "a1 (head)\n");
+}
+
+TEST_F(pg, statement_timeout_per_migration_and_the_servers_detail) {
+  migration("1_a.toml", "revision = \"a1\"\nstatement_timeout = \"200ms\"\n[[upgrade]]\nop = \"sql\"\nsql = \"SELECT pg_sleep(3)\"\n");
+  auto started = std::chrono::steady_clock::now();
+  auto r = retort({"upgrade"});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "canceling statement due to statement timeout")) << r.err;
+  EXPECT_TRUE(contains(r.err, "[SQLSTATE 57014]")) << r.err;
+  fs::remove(dir / "migrations/versions/1_a.toml");
+  sql_migration("1_b.sql", "b1", "", "CREATE TABLE u (x int UNIQUE);\nINSERT INTO u VALUES (1), (1);");
+  r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "DETAIL:  Key (x)=(1) already exists.")) << r.err;
+  EXPECT_TRUE(contains(r.err, "[SQLSTATE 23505]")) << r.err;
+}
