@@ -50,29 +50,13 @@ sdk::capabilities pg_dialect::caps() const {
   return c;
 }
 
-std::string pg_dialect::render_type(std::string_view neutral) const {
-  std::string t = lower(neutral);
-  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-  auto args = [&](std::string_view prefix) { return t.substr(prefix.size()); };
-  if (t == "integer") return "INTEGER";
-  if (t == "bigint") return "BIGINT";
-  if (t == "smallint") return "SMALLINT";
-  if (t.rfind("string(", 0) == 0) return "VARCHAR" + args("string");
-  if (t == "string") return "VARCHAR";
-  if (t == "text") return "TEXT";
-  if (t == "boolean") return "BOOLEAN";
-  if (t == "date") return "DATE";
-  if (t == "time") return "TIME";
-  if (t == "timestamp") return "TIMESTAMP";
-  if (t == "timestamptz") return "TIMESTAMPTZ";
-  if (t == "float") return "REAL";
-  if (t == "double") return "DOUBLE PRECISION";
-  if (t.rfind("numeric(", 0) == 0) return "NUMERIC" + args("numeric");
-  if (t == "numeric") return "NUMERIC";
-  if (t == "binary") return "BYTEA";
-  if (t == "json") return "JSONB";
-  if (t == "uuid") return "UUID";
-  return std::string(neutral);
+const std::vector<std::pair<std::string, std::string>>& pg_dialect::type_names() const {
+  static const std::vector<std::pair<std::string, std::string>> names = {
+      {"integer", "INTEGER"},    {"bigint", "BIGINT"},         {"smallint", "SMALLINT"}, {"string", "VARCHAR"},
+      {"text", "TEXT"},          {"boolean", "BOOLEAN"},       {"date", "DATE"},         {"time", "TIME"},
+      {"timestamp", "TIMESTAMP"}, {"timestamptz", "TIMESTAMPTZ"}, {"float", "REAL"},     {"double", "DOUBLE PRECISION"},
+      {"numeric", "NUMERIC"},    {"binary", "BYTEA"},          {"json", "JSONB"},        {"uuid", "UUID"}};
+  return names;
 }
 
 std::string pg_dialect::autoincrement_sql(const sdk::column& c) const {

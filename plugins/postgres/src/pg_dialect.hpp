@@ -13,13 +13,13 @@ class pg_dialect final : public sdk::sql_dialect {
   std::string name() const override { return "postgresql"; }
   std::vector<std::string> schemes() const override { return {"postgresql", "postgres"}; }
   sdk::capabilities caps() const override;
-  std::string render_type(std::string_view neutral) const override;
   /// Quotes, E'' strings, "identifiers", $tag$ bodies, nested /* */ comments and BEGIN ATOMIC … END.
   std::vector<std::string> split_statements(std::string_view script) const override;
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
   std::string timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const override;
 
  protected:
+  const std::vector<std::pair<std::string, std::string>>& type_names() const override;
   std::string autoincrement_sql(const sdk::column& c) const override;
   /// CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, VACUUM, CREATE/DROP DATABASE and
   /// TABLESPACE, ALTER SYSTEM: PostgreSQL refuses them inside a transaction block.

@@ -59,30 +59,13 @@ sdk::capabilities sqlite_dialect::caps() const {
   return c;
 }
 
-std::string sqlite_dialect::render_type(std::string_view neutral) const {
-  std::string t = lower(neutral);
-  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-  auto args = [&](std::string_view prefix) -> std::string {
-    return t.substr(prefix.size());  // "(255)" or "(10,2)"
-  };
-  if (t == "integer") return "INTEGER";
-  if (t == "bigint") return "BIGINT";
-  if (t == "smallint") return "SMALLINT";
-  if (t.rfind("string(", 0) == 0) return "VARCHAR" + args("string");
-  if (t == "string") return "VARCHAR";
-  if (t == "text") return "TEXT";
-  if (t == "boolean") return "BOOLEAN";
-  if (t == "date") return "DATE";
-  if (t == "time") return "TIME";
-  if (t == "timestamp" || t == "timestamptz") return "DATETIME";
-  if (t == "float") return "FLOAT";
-  if (t == "double") return "DOUBLE";
-  if (t.rfind("numeric(", 0) == 0) return "NUMERIC" + args("numeric");
-  if (t == "numeric") return "NUMERIC";
-  if (t == "binary") return "BLOB";
-  if (t == "json") return "JSON";
-  if (t == "uuid") return "CHAR(36)";
-  return std::string(neutral);  // anything else passes through as written
+const std::vector<std::pair<std::string, std::string>>& sqlite_dialect::type_names() const {
+  static const std::vector<std::pair<std::string, std::string>> names = {
+      {"integer", "INTEGER"}, {"bigint", "BIGINT"}, {"smallint", "SMALLINT"}, {"string", "VARCHAR"},
+      {"text", "TEXT"},       {"boolean", "BOOLEAN"}, {"date", "DATE"},     {"time", "TIME"},
+      {"timestamp", "DATETIME"}, {"timestamptz", "DATETIME"}, {"float", "FLOAT"}, {"double", "DOUBLE"},
+      {"numeric", "NUMERIC"}, {"binary", "BLOB"},   {"json", "JSON"},       {"uuid", "CHAR(36)"}};
+  return names;
 }
 
 std::vector<std::string> sqlite_dialect::split_statements(std::string_view script) const {
