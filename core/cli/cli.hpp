@@ -11,6 +11,8 @@
 #include <retort/sdk/connection.hpp>
 #include <retort/sdk/dialect.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -105,6 +107,12 @@ int cmd_graph(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);
+
+/// --lock-timeout in seconds, clamped to 0 … 24 h.
+inline std::chrono::milliseconds lock_timeout(double seconds) {
+  if (!(seconds > 0)) return std::chrono::milliseconds(0);  // also NaN
+  return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 86400.0) * 1000));
+}
 
 // Output helpers.
 std::string json_string(std::string_view s);

@@ -99,8 +99,8 @@ const sdk::url& context::url() {
     url_ = choose_url(global.url, maybe_cfg());
     if (const config* c = maybe_cfg(); c && c->schema && !url_->param("schema")) url_->query.emplace_back("schema", *c->schema);
     if (url_->password) register_secret(*url_->password);
-    for (const char* key : {"password", "passwd"})
-      if (auto p = url_->param(key)) register_secret(*p);
+    for (const auto& [k, v] : url_->query)
+      if (sdk::url::secret_param(k)) register_secret(v);
   }
   return *url_;
 }

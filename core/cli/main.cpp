@@ -89,5 +89,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "retort: error: " << redact(e.what()) << "\n";
     return 1;
+  } catch (...) {
+    std::cerr << "retort: error: an exception that is not a std::exception\n";
+    return 1;
   }
 }

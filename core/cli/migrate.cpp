@@ -75,7 +75,7 @@ int migrate(context& ctx, direction dir) {
     }
     auto plan = planner_for(g, dir, target)(start);
     render_plan(plan, g, start, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
-    ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty()));
+    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty());
     return 0;
   }
   if (target.find(':') != std::string::npos)
@@ -92,13 +92,13 @@ int migrate(context& ctx, direction dir) {
     ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
              std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
     const bool missing_tables = !conn.has_table(ctx.cfg().version_table) || !conn.has_table(ctx.cfg().history_table);
-    ctx.out << redact(offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables));
+    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables);
     return 0;
   }
   run_options opts;
   opts.atomic = atomic;
   opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
-  opts.lock_timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
+  opts.lock_timeout = lock_timeout(vm["lock-timeout"].as<double>());
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());

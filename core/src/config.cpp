@@ -7,6 +7,7 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -53,7 +54,7 @@ config load_config(const fs::path& path) {
     } catch (const sdk::error& e) {
       f.fail(*f.find("default_url"), "default_url", e.what());
     }
-    if (u.password || u.param("password") || u.param("passwd"))
+    if (u.password || std::any_of(u.query.begin(), u.query.end(), [](const auto& kv) { return sdk::url::secret_param(kv.first); }))
       f.fail(*f.find("default_url"), "default_url",
              "holds a password (" + u.redacted() +
                  "); credentials belong in the environment: export DATABASE_URL instead");

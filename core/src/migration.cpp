@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <sstream>
 
@@ -268,17 +269,15 @@ std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const 
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0) return std::nullopt;
-  long long n = std::stoll(std::string(text.substr(0, i)));
-  std::string_view unit = text.substr(i);
+  long long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end == text.data() || n < 0) return std::nullopt;
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  if (unit.empty() || unit == "ms") return std::chrono::milliseconds(n);
-  if (unit == "s") return std::chrono::milliseconds(n * 1000);
-  if (unit == "min") return std::chrono::milliseconds(n * 60'000);
-  if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
-  return std::nullopt;
+  long long scale = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  constexpr long long week = 7LL * 24 * 3'600'000;  // anything longer is a typo, not a timeout
+  if (scale == 0 || n > week / scale) return std::nullopt;
+  return std::chrono::milliseconds(n * scale);
 }
 
 bool valid_revision_id(std::string_view id) {

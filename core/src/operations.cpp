@@ -80,6 +80,8 @@ sdk::column parse_column(const sdk::value& v, const std::string& context) {
       c.server_default = std::string(buf, res.ptr);
     }
     else c.server_default = named.optional_string("server_default");
+    if (c.server_default && c.server_default->empty())
+      named.fail(*d, "server_default", "is empty; leave it out for no default, or write the SQL (\"''\" for an empty string)");
   }
   c.references = named.optional_string("references");
   if (c.references) parse_reference(named, "references", *c.references);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace retort {
@@ -58,19 +59,24 @@ template <class Fn> auto in_context(const migration& m, const char* section, std
 }
 
 /// The applied revisions marked in `go`, newest first, with the version rows after each.
-std::vector<step> revert_where(const revision_graph& g, const std::vector<rev>& current, const std::vector<char>& have,
-                               const std::vector<char>& go) {
+std::vector<step> revert_where(const revision_graph& g, const std::vector<char>& have, const std::vector<char>& go) {
+  // A revision is a head while no applied revision stands on it (as a child or a dependent):
+  // count those, and a parent becomes a head when the last one above it is reverted. Linear.
+  std::vector<std::size_t> above(g.size(), 0);
+  for (rev r = 0; r < g.size(); ++r)
+    if (have[r])
+      for (rev p : parents_and_deps(g, r)) ++above[p];
+  std::set<rev> heads;
+  for (rev r = 0; r < g.size(); ++r)
+    if (have[r] && above[r] == 0) heads.insert(r);
   std::vector<step> plan;
-  std::vector<rev> heads = g.heads_of(current);
   for (rev r = g.size(); r-- > 0;) {
     if (!have[r] || !go[r]) continue;
-    step s{r, direction::down, heads, {}, {}};
-    heads = remove(heads, {r});
-    auto still = g.closure(heads);
+    step s{r, direction::down, {heads.begin(), heads.end()}, {}, {}};
+    heads.erase(r);
     for (rev p : parents_and_deps(g, r))
-      if (!still[p] && std::find(heads.begin(), heads.end(), p) == heads.end()) heads.push_back(p);
-    heads = g.heads_of(heads);
-    s.heads_after = heads;
+      if (--above[p] == 0) heads.insert(p);
+    s.heads_after.assign(heads.begin(), heads.end());
     plan.push_back(std::move(s));
   }
   return plan;
@@ -104,12 +110,12 @@ std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>
                                                    "`retort current` shows where the database is");
   // What descends from the target goes; other branches stay (Alembic's semantics). `base` reverts
   // everything applied.
-  return revert_where(g, current, have, target.empty() ? have : g.descendants(target));
+  return revert_where(g, have, target.empty() ? have : g.descendants(target));
 }
 
 std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& revisions) {
   auto have = g.closure(current);
-  return revert_where(g, current, have, g.above(revisions));
+  return revert_where(g, have, g.above(revisions));
 }
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,

@@ -1,5 +1,7 @@
-// redact.hpp — the last line of defence for passwords: every text retort prints or records passes
-// through redact(), which replaces any secret registered for this process with ***.
+// redact.hpp — the last line of defence for passwords: every message retort prints or records
+// passes through redact(), which replaces any secret registered for this process with ***. Scripts
+// (--sql) do not: they come from the migration files, never from a URL, and a short password would
+// otherwise mangle identifiers in them.
 #pragma once
 
 #include <string>

@@ -37,6 +37,8 @@ template <class Fn> void guarded(Fn fn) {
     throw sdk::error(e);
   } catch (const std::exception& e) {
     throw sdk::error(sdk::error_kind::database, e.what());
+  } catch (...) {
+    throw sdk::error(sdk::error_kind::database, "a plugin threw an exception that is not a std::exception");
   }
 }
 
@@ -64,11 +66,18 @@ class held_lock {
 
 runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
                const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks)
-    : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)) {}
+    : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)),
+      serialised_(d.caps().advisory_lock), operator_(current_operator()) {}
 
 std::string runner::lock_key() const { return "retort:" + store_.version_table(); }
 
-std::vector<rev> runner::read_heads() { return revisions_of(g_, store_.read_heads(conn_)); }
+std::vector<rev> runner::read_heads() {
+  // A row for an ancestor of another row (a table edited by hand, or adopted) adds nothing: the
+  // heads are what the rows imply, so the plan's heads_before compare equal.
+  std::vector<std::string> rows;
+  guarded([&] { rows = store_.read_heads(conn_, tables_exist_); });
+  return g_.heads_of(revisions_of(g_, rows));
+}
 
 bool runner::emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason) {
   for (auto& [h, mask] : hooks_) {
@@ -89,13 +98,20 @@ bool runner::emit(sdk::event what, const sdk::hook_context& ctx, std::string* re
 
 void runner::ensure_tables(const run_options& opts) {
   // Checked again inside the write transaction, so two first runs do not both create them.
-  if (store_.create_sql(&conn_).empty()) return;
+  tables_exist_ = false;
+  bool missing = false;
+  guarded([&] { missing = !store_.create_sql(&conn_).empty(); });
+  if (!missing) {
+    tables_exist_ = true;
+    return;
+  }
   guarded([&] { conn_.begin(opts.lock_timeout); });
   try {
     guarded([&] {
       for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
       conn_.commit();
     });
+    tables_exist_ = true;
   } catch (...) {
     rollback_quietly();
     throw;
@@ -134,7 +150,7 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
       // The journal: a 'partial' row before anything runs, and its progress with each segment, so
       // a crash half-way leaves on record which statement is in doubt (the one after
       // statements_done).
-      history_entry j{m.id, to_string(s.dir), "partial", file_checksum(m.path), started, {}, current_operator(), 0,
+      history_entry j{m.id, to_string(s.dir), "partial", file_checksum(m.path), started, {}, operator_, 0,
                       static_cast<std::int64_t>(n), {}};
       guarded([&] {
         conn_.execute(store_.history_sql(j));
@@ -161,7 +177,7 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
     if (segmented) {
       guarded([&] { conn_.execute(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt)); });
     } else {
-      history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, current_operator(),
+      history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, operator_,
                       static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
       guarded([&] { conn_.execute(store_.history_sql(e)); });
     }
@@ -212,7 +228,7 @@ void runner::record_failure(const step& s, const std::string& message, const run
   const std::size_t done = needs_segments(g_, s) ? statements_committed_ : 0;
   const std::string status = done > 0 ? "partial" : "failed";
   history_entry e{m.id, to_string(s.dir), status, file_checksum(m.path), utc_now(), {},
-                  current_operator(), static_cast<std::int64_t>(done),
+                  operator_, static_cast<std::int64_t>(done),
                   static_cast<std::int64_t>(s.statements.size()), redact(message)};
   try {
     conn_.begin(opts.lock_timeout);
@@ -257,19 +273,25 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     if (opts.atomic && !plan.empty()) {
       guarded([&] { conn_.begin(opts.lock_timeout); });
       // Re-read under the write lock: another runner may have moved on since we planned.
-      if (auto now = read_heads(); now != heads) replan(std::move(now));
+      if (auto now = read_heads(); now != heads) {
+        replan(std::move(now));
+        refuse_segments_in_atomic(g_, plan);
+      }
       for (std::size_t i = 0; i < plan.size(); ++i) {
         current = &plan[i];
         run_step(plan[i], i, plan.size(), opts, false);
       }
-      commit_step(plan.back());
+      if (plan.empty()) rollback_quietly();  // the other runner did it all
+      else commit_step(plan.back());
       result.steps_run = plan.size();
     } else {
       for (std::size_t i = 0; i < plan.size();) {
         current = nullptr;
         const bool txn = !needs_segments(g_, plan[i]);
         if (txn) guarded([&] { conn_.begin(opts.lock_timeout); });
-        if (auto now = read_heads(); now != plan[i].heads_before) {
+        // Where the session lock does not hold for the whole run (SQLite serialises writers per
+        // transaction), another runner may have moved the heads between our steps: look again.
+        if (auto now = serialised_ ? plan[i].heads_before : read_heads(); now != plan[i].heads_before) {
           // Another runner applied something since we planned (SQLite serialises writers per
           // transaction, not per run): plan again from what is there now.
           if (txn) rollback_quietly();
@@ -294,27 +316,34 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   return result;
 }
 
-run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows,
+run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, bool purge,
                          const run_options& opts) {
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
   ensure_tables(opts);
   guarded([&] { conn_.begin(opts.lock_timeout); });
   try {
-    auto now = read_heads();
+    // With --purge every row goes, whatever it holds: the way out of a version the files no longer
+    // define.
+    std::vector<std::string> rows;
+    guarded([&] { rows = store_.read_heads(conn_, true); });
+    auto now = purge ? std::vector<rev>{} : read_heads();
     auto after = target_rows(now);
-    for (const auto& sql : store_.transition_sql(ids_of(g_, now), ids_of(g_, after))) conn_.execute(sql);
+    for (const auto& sql : store_.transition_sql(purge ? rows : ids_of(g_, now), ids_of(g_, after)))
+      guarded([&] { conn_.execute(sql); });
     for (auto r : after) {
       if (std::find(now.begin(), now.end(), r) != now.end()) continue;  // unchanged rows leave no record
-      history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, current_operator(),
+      history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, operator_,
                       {}, {}, {}};
-      conn_.execute(store_.history_sql(e));
+      guarded([&] { conn_.execute(store_.history_sql(e)); });
     }
-    conn_.commit();
+    guarded([&] { conn_.commit(); });
   } catch (...) {
     rollback_quietly();
     throw;
   }
-  return {0, store_.read_heads(conn_)};
+  std::vector<std::string> rows;
+  guarded([&] { rows = store_.read_heads(conn_); });
+  return {0, rows};
 }
 
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,

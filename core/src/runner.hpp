@@ -44,7 +44,9 @@ class runner {
   run_result run(const plan_fn& make_plan, const run_options& opts);
 
   /// Sets the version table to `target` without running migrations (`stamp`).
-  run_result stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, const run_options& opts);
+  /// With `purge`, every row goes first, even ones the graph does not know.
+  run_result stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, bool purge,
+                   const run_options& opts);
 
  private:
   std::vector<rev> read_heads();
@@ -65,6 +67,9 @@ class runner {
   const version_store& store_;
   const op_catalog& catalog_;
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks_;
+  const bool serialised_;       ///< the session lock keeps other runners out for the whole run
+  const std::string operator_;  ///< user@host, for the history
+  bool tables_exist_ = false;   ///< the version and history tables, once ensure_tables ran
   std::size_t statements_done_ = 0;       ///< of the step under way: executed
   std::size_t statements_committed_ = 0;  ///< … and committed (segmented steps)
   std::string journal_id_;  ///< the history row of the segmented step under way, if any

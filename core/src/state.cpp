@@ -130,9 +130,9 @@ std::string version_store::last_history_id(sdk::connection& conn) const {
   return rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0];
 }
 
-std::vector<std::string> version_store::read_heads(sdk::connection& conn) const {
+std::vector<std::string> version_store::read_heads(sdk::connection& conn, bool known_to_exist) const {
   std::vector<std::string> out;
-  if (!conn.has_table(version_table_)) return out;
+  if (!known_to_exist && !conn.has_table(version_table_)) return out;
   for (auto& r : conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + d_.quote_identifier(version_table_)))
     if (!r.empty() && r[0]) out.push_back(*r[0]);
   std::sort(out.begin(), out.end());

@@ -48,8 +48,9 @@ class version_store {
   /// The id of the newest history row (the journal row just written, under the lock).
   std::string last_history_id(sdk::connection& conn) const;
 
-  /// The version table's rows, sorted; empty when the table does not exist yet.
-  std::vector<std::string> read_heads(sdk::connection& conn) const;
+  /// The version table's rows, sorted; empty when the table does not exist yet (checked unless
+  /// `known_to_exist`).
+  std::vector<std::string> read_heads(sdk::connection& conn, bool known_to_exist = false) const;
   /// For each revision in the history, its newest row: revision → {direction, status, checksum}.
   std::map<std::string, std::array<std::string, 3>> latest_history(sdk::connection& conn) const;
   /// The newest history rows first: revision, direction, status, started_at, duration_ms, error.

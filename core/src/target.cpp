@@ -187,8 +187,8 @@ std::vector<rev> revisions_of(const revision_graph& g, const std::vector<std::st
     if (!r)
       throw sdk::error(sdk::error_kind::input,
                        "the database is at revision '" + id +
-                           "', which no file in versions/ defines: restore the file, or `retort stamp` the "
-                           "database to a revision that exists");
+                           "', which no file in versions/ defines: restore the file, or replace the version "
+                           "table's rows with `retort stamp --purge REV`");
     out.push_back(*r);
   }
   std::sort(out.begin(), out.end());

@@ -64,19 +64,21 @@ sdk::url parse_url(std::string_view text) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
+  // Credentials end at the last '@' (so an unescaped '@' or '/' in a password still parses), as
+  // long as the user name before them has no '/': then the '@' belongs to the path.
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view cred = rest.substr(0, at);
+    auto colon = cred.find(':');
+    if (cred.substr(0, colon).find('/') == std::string_view::npos) {
+      u.user = percent_decode(cred.substr(0, colon));
+      if (colon != std::string_view::npos) u.password = percent_decode(cred.substr(colon + 1));
+      rest = rest.substr(at + 1);
+    }
+  }
   auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   // The path after the authority's slash is the database; `sqlite:////abs` keeps its leading '/'.
   if (slash != std::string_view::npos) u.database = percent_decode(rest.substr(slash + 1));
-
-  // Credentials end at the last '@', so an unescaped '@' in a password still parses.
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view cred = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    auto colon = cred.find(':');
-    u.user = percent_decode(cred.substr(0, colon));
-    if (colon != std::string_view::npos) u.password = percent_decode(cred.substr(colon + 1));
-  }
   std::string_view host = authority, port;
   if (!host.empty() && host.front() == '[') {  // [::1]:5432
     auto close = host.find(']');

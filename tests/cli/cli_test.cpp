@@ -470,3 +470,39 @@ TEST_F(cli, graph_as_dot_and_mermaid_with_applied_revisions) {
   EXPECT_TRUE(contains(r.out, "class r0,r1 applied;")) << r.out;
   EXPECT_EQ(retort({"graph", "--format", "svg"}).code, 2);
 }
+
+TEST_F(cli, a_version_row_for_an_ancestor_does_not_stall_the_run) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade", "b2"}).code, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_exec(h, "INSERT INTO retort_version VALUES ('a1')", nullptr, nullptr, nullptr);  // edited by hand
+  sqlite3_close(h);
+  auto r = process(dir.path(), {"20", RETORT_BIN, "upgrade", "head"}, {}, "timeout").wait();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(versions().back(), "c3"));
+}
+
+TEST_F(cli, stamp_purge_replaces_a_version_the_files_do_not_know) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_exec(h, "UPDATE retort_version SET version_num = 'gone42'", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  auto r = retort({"current"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort stamp --purge")) << r.err;
+  r = retort({"stamp", "--purge", "c3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+}
+
+TEST_F(cli, scripts_are_not_mangled_by_redaction) {
+  three_migrations();
+  // A password that is also a word in the script.
+  auto r = retort({"--url", "sqlite:///" + db.string() + "?password=version", "upgrade", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "CREATE TABLE \"retort_version\"")) << r.out.substr(0, 200);
+  EXPECT_FALSE(contains(r.out, "retort_***"));
+}

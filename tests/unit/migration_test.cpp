@@ -199,3 +199,20 @@ TEST(migration_file, the_fast_header_reader_agrees_with_toml) {
     EXPECT_NE(std::string(e.what()).find("h.toml:2"), std::string::npos) << e.what();
   }
 }
+
+TEST(migration_file, durations_are_bounded_and_exact) {
+  EXPECT_EQ(retort::parse_duration("500ms"), std::chrono::milliseconds(500));
+  EXPECT_EQ(retort::parse_duration("5s"), std::chrono::milliseconds(5000));
+  EXPECT_EQ(retort::parse_duration("2min"), std::chrono::milliseconds(120000));
+  EXPECT_EQ(retort::parse_duration("250"), std::chrono::milliseconds(250));
+  for (const char* bad : {"", "s", "1.5s", "-1s", "5 fortnights", "99999999999999999999s", "9999999999999999h"})
+    EXPECT_FALSE(retort::parse_duration(bad)) << bad;
+}
+
+TEST(migration_file, an_empty_server_default_is_refused) {
+  temp_dir dir;
+  std::string e = body_error(dir, "revision = \"r1\"\n[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\n"
+                                  "column = { name = \"c\", type = \"text\", server_default = \"\" }\n");
+  EXPECT_NE(e.find("server_default"), std::string::npos) << e;
+  EXPECT_NE(e.find("is empty"), std::string::npos) << e;
+}

@@ -51,12 +51,13 @@ TEST_F(pg_fixture, statements_refused_in_a_transaction_are_marked) {
                  "VACUUM a;\n"
                  "CREATE DATABASE other;\n"
                  "ALTER SYSTEM SET work_mem = '8MB';\n"
-                 "REINDEX TABLE CONCURRENTLY a;\n"
+                 "REINDEX (VERBOSE) TABLE CONCURRENTLY a;\n"
+                 "CREATE TABLE c (id int, concurrently int);\n"
                  "REFRESH MATERIALIZED VIEW CONCURRENTLY mv;\n"
                  "ALTER TYPE mood ADD VALUE 'meh';\n");
   std::vector<bool> txn;
   for (const auto& s : out) txn.push_back(s.transactional);
-  EXPECT_EQ(txn, (std::vector<bool>{true, false, false, false, false, false, false, true, true}));
+  EXPECT_EQ(txn, (std::vector<bool>{true, false, false, false, false, false, false, true, true, true}));
 }
 
 TEST_F(pg_fixture, the_splitter_corpus) {

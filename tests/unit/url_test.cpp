@@ -66,3 +66,17 @@ TEST(url, errors_do_not_echo_the_text) {
     }
   }
 }
+
+TEST(url, a_slash_in_a_password_and_every_password_parameter_stay_secret) {
+  auto u = parse_url("postgresql://retort:12/s3cr3t@127.0.0.1:55432/app");
+  EXPECT_EQ(u.user, "retort");
+  ASSERT_TRUE(u.password);
+  EXPECT_EQ(*u.password, "12/s3cr3t");
+  EXPECT_EQ(u.host, "127.0.0.1");
+  EXPECT_EQ(u.database, "app");
+  EXPECT_EQ(u.redacted().find("s3cr3t"), std::string::npos);
+  // An '@' in the path with no credentials before it stays in the path.
+  EXPECT_EQ(parse_url("sqlite:///data/a@b.db").database, "data/a@b.db");
+  EXPECT_EQ(parse_url("postgresql://u@h/db?sslpassword=Kept&SSLPassword=Also").redacted(),
+            "postgresql://u@h/db?sslpassword=***&SSLPassword=***");
+}

@@ -1,6 +1,7 @@
 // graph.cpp — `retort graph --format dot|mermaid`: the revision graph as a picture, with labels,
 // merges, dependencies and, when the database is reachable, what is applied.
 #include "../cli.hpp"
+#include "redact.hpp"
 
 #include <retort/sdk/error.hpp>
 
@@ -44,7 +45,7 @@ int cmd_graph(context& ctx) {
   try {  // applied revisions only when a database is configured and answers
     applied = g.closure(ctx.db_heads());
   } catch (const sdk::error& e) {
-    if (ctx.global.verbosity > 0) ctx.err << "note: not marking applied revisions: " << e.what() << "\n";
+    if (ctx.global.verbosity > 0) ctx.err << "note: not marking applied revisions: " << redact(e.what()) << "\n";
   }
   auto is_applied = [&](rev r) { return !applied.empty() && applied[r]; };
   if (format == "dot") {

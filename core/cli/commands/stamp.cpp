@@ -54,14 +54,14 @@ int cmd_stamp(context& ctx) {
     if (purge) throw sdk::error(sdk::error_kind::usage, "--purge needs the database's rows, so it cannot go with --sql");
     auto rows = stamped_rows(g, {}, targets_from({}), false);
     for (const auto& sql : ctx.store().create_sql(nullptr)) ctx.out << sql << ";\n";
-    for (const auto& sql : ctx.store().transition_sql({}, ids_of(g, rows))) ctx.out << redact(sql) << ";\n";
+    for (const auto& sql : ctx.store().transition_sql({}, ids_of(g, rows))) ctx.out << sql << ";\n";
     return 0;
   }
   run_options opts;
-  opts.lock_timeout = std::chrono::milliseconds(static_cast<long long>(vm["lock-timeout"].as<double>() * 1000));
+  opts.lock_timeout = lock_timeout(vm["lock-timeout"].as<double>());
   runner rn(g, ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.stamp([&](const std::vector<rev>& current) { return stamped_rows(g, current, targets_from(current), purge); },
-                         opts);
+                         purge, opts);
   ctx.note("Stamped: the database is at " + join(result.heads, "base") + " (no migration ran).");
   return 0;
 }

@@ -66,10 +66,20 @@ std::string pg_dialect::autoincrement_sql(const sdk::column& c) const {
 }
 
 bool pg_dialect::transactional(const std::string& sql) const {
-  auto w = leading_words(sql, 16);  // REINDEX (VERBOSE) TABLE CONCURRENTLY … reaches the 6th word
+  auto w = leading_words(sql, 16);
   auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
-  const bool concurrently = std::find(w.begin(), w.end(), "concurrently") != w.end();
-  if ((at(0) == "create" || at(0) == "drop" || at(0) == "reindex") && concurrently) return false;
+  // CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX [(…)] kind CONCURRENTLY:
+  // the keyword where the grammar puts it, not a column that happens to be called that.
+  if (at(0) == "create" && at(1) == "index" && at(2) == "concurrently") return false;
+  if (at(0) == "create" && at(1) == "unique" && at(2) == "index" && at(3) == "concurrently") return false;
+  if (at(0) == "drop" && at(1) == "index" && at(2) == "concurrently") return false;
+  if (at(0) == "reindex") {
+    std::size_t i = 1;
+    if (at(i) == "(")
+      while (i < w.size() && w[i] != ")") ++i;
+    if (at(i) == ")") ++i;
+    if (at(i + 1) == "concurrently") return false;
+  }
   if (at(0) == "vacuum") return false;
   if ((at(0) == "create" || at(0) == "drop") && (at(1) == "database" || at(1) == "tablespace")) return false;
   if (at(0) == "alter" && at(1) == "system") return false;

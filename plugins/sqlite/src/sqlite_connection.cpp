@@ -28,7 +28,13 @@ sqlite_connection::sqlite_connection(const sdk::url& where) : path_(where.databa
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
-  execute("PRAGMA foreign_keys = ON");
+  try {
+    execute("PRAGMA foreign_keys = ON");
+  } catch (...) {
+    sqlite3_close_v2(db_);  // the destructor does not run for a constructor that throws
+    db_ = nullptr;
+    throw;
+  }
 }
 
 sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }

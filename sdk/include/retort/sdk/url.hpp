@@ -22,6 +22,14 @@ struct url {
   std::string database;
   std::vector<std::pair<std::string, std::string>> query;
 
+  /// Whether a query parameter holds a secret: any key that names a password (password, passwd,
+  /// sslpassword, …), in any case.
+  static bool secret_param(const std::string& key) {
+    std::string k;
+    for (char c : key) k += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return k.find("password") != std::string::npos || k.find("passwd") != std::string::npos;
+  }
+
   /// The value of a query parameter, if present.
   std::optional<std::string> param(const std::string& key) const {
     for (const auto& [k, v] : query)
@@ -45,7 +53,7 @@ struct url {
     if (!database.empty() || scheme == "sqlite") out += "/" + database;
     char sep = '?';
     for (const auto& [k, v] : query) {
-      out += sep + k + "=" + (k == "password" || k == "passwd" ? std::string("***") : v);
+      out += sep + k + "=" + (secret_param(k) ? std::string("***") : v);
       sep = '&';
     }
     return out;
