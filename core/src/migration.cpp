@@ -328,8 +328,8 @@ migration_body read_migration_body(const migration& m, const op_catalog& catalog
     return body;
   }
   sdk::value root = parse_toml(text, m.path.string());
-  bool has_upgrade = false;
-  body.upgrade = read_ops(m, root, "upgrade", catalog, has_upgrade);
+  bool present = false;  // an empty or missing [[upgrade]] is a no-op migration
+  body.upgrade = read_ops(m, root, "upgrade", catalog, present);
   body.downgrade = read_ops(m, root, "downgrade", catalog, body.has_downgrade);
   return body;
 }

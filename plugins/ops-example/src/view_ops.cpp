@@ -25,8 +25,8 @@ std::unique_ptr<sdk::operation> view_op_type::parse(const sdk::fields& f) const 
 
 std::vector<sdk::statement> postgres_create_view::render(const sdk::operation& op, const sdk::dialect& d,
                                                          const sdk::schema& before) const {
-  const auto& v = dynamic_cast<const view_op&>(op);
-  if (op.name() != "create_view") return v.render(d, before);
+  (void)before;
+  const auto& v = dynamic_cast<const view_op&>(op);  // registered for create_view only
   return {{"CREATE OR REPLACE VIEW " + d.quote_identifier(v.view()) + " AS " + *v.select(), true}};
 }
 

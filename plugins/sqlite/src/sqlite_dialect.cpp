@@ -85,7 +85,6 @@ std::vector<std::string> sqlite_dialect::split_statements(std::string_view scrip
       return;
     }
     // Drop statements that are only comments.
-    std::string probe = s + ";";
     bool only_comments = true;
     for (std::size_t i = 0; i < s.size() && only_comments;) {
       if (std::isspace(static_cast<unsigned char>(s[i]))) ++i;
