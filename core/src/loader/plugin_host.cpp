@@ -324,8 +324,8 @@ const sdk::dialect& plugin_host::dialect_for(const sdk::url& u) {
   for (const auto& f : I.files("dialect")) {
     try {
       I.load(f);
-    } catch (const sdk::error& e) {
-      if (auto it = I.scheme_claimants.find(u.scheme); it != I.scheme_claimants.end()) known();  // a clash: report it
+    } catch (const sdk::error&) {
+      known();  // a clash over this scheme is reported now; other refusals are for `retort plugins` to show
     }
   }
   if (auto* d = known()) return *d;
