@@ -120,7 +120,8 @@ std::optional<sdk::value> simple_toml_header(std::string_view text, const std::s
 std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, std::string_view key) {
   const sdk::value* v = f.find(key);
   if (!v) return std::nullopt;
-  if (auto* n = v->get_if<std::int64_t>(); n && *n >= 0) return std::chrono::milliseconds(*n);
+  if (auto* n = v->get_if<std::int64_t>())
+    if (auto d = parse_duration(std::to_string(*n))) return d;  // the same bounds as "500ms"
   if (auto* s = v->string())
     if (auto d = parse_duration(*s)) return d;
   f.fail(*v, key, "expected a duration such as \"500ms\", \"5s\" or \"2min\"");

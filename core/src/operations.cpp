@@ -189,6 +189,8 @@ const std::map<std::string, builtin_type, std::less<>>& builtin_types() {
         // `server_default = false` drops the default; a string sets it.
         if (auto* b = d->get_if<bool>(); b && !*b) a.server_default = std::optional<std::string>();
         else a.server_default = f.optional_string("server_default");
+        if (a.server_default && *a.server_default && (*a.server_default)->empty())
+          f.fail(*d, "server_default", "is empty; write false to drop the default, or the SQL (\"''\" for an empty string)");
       }
       a.rename_to = f.optional_string("rename_to");
       if (!a.type && !a.nullable && !a.server_default && !a.rename_to)
