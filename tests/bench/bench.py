@@ -1216,26 +1216,24 @@ def ratio_text(cells, row, numerator, denominator):
     return f"{a.ms / b.ms:.3g}"
 
 
+def table_lines(rows, cells, columns):
+    """A Markdown table: one line per operation in `rows`; `columns` are (heading, kind, tools), kind
+    "ms" or "rss_mb" of one tool, or "ratio" of two."""
+    def text(row, kind, tools):
+        if kind == "ratio":
+            return ratio_text(cells, row, *tools)
+        return cell_text(tools[0], row, cells, kind)
+    lines = ["| operation | " + " | ".join(h for h, _, _ in columns) + " |", "|---" + "|--:" * len(columns) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join([f"`{row}`"] + [text(row, k, t) for _, k, t in columns]) + " |")
+    return lines
+
+
 def markdown_table(n, retort, alembic, raw, cells):
-    lines = [
-        f"### N = {n}",
-        "",
-        "| operation | retort ms | Alembic ms | sqlite3 ms | retort/Alembic | retort/sqlite3 "
-        "| retort peak RSS MB | Alembic peak RSS MB |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for row in ROWS:
-        columns = [
-            f"`{row}`",
-            cell_text(retort, row, cells, "ms"),
-            cell_text(alembic, row, cells, "ms"),
-            cell_text(raw, row, cells, "ms"),
-            ratio_text(cells, row, retort, alembic),
-            ratio_text(cells, row, retort, raw),
-            cell_text(retort, row, cells, "rss_mb"),
-            cell_text(alembic, row, cells, "rss_mb"),
-        ]
-        lines.append("| " + " | ".join(columns) + " |")
+    lines = [f"### N = {n}", ""] + table_lines(ROWS, cells, [
+        ("retort ms", "ms", [retort]), ("Alembic ms", "ms", [alembic]), ("sqlite3 ms", "ms", [raw]),
+        ("retort/Alembic", "ratio", [retort, alembic]), ("retort/sqlite3", "ratio", [retort, raw]),
+        ("retort peak RSS MB", "rss_mb", [retort]), ("Alembic peak RSS MB", "rss_mb", [alembic])])
     return "\n".join(lines) + "\n"
 
 
@@ -1250,19 +1248,9 @@ def graph_table(revisions, retort, alembic, cells, alembic_timeout):
         f"Single head `{head}`; `current` runs against a database stamped there. Median of {runs}, "
         "each after one warm-up run" + (f"; Alembic timeout {alembic_timeout:g} s per command." if alembic.setup else "."),
         "",
-        "| operation | retort ms | Alembic ms | retort/Alembic | retort peak RSS MB | Alembic peak RSS MB |",
-        "|---|--:|--:|--:|--:|--:|",
-    ]
-    for row in GRAPH_ROWS:
-        columns = [
-            f"`{row}`",
-            cell_text(retort, row, cells, "ms"),
-            cell_text(alembic, row, cells, "ms"),
-            ratio_text(cells, row, retort, alembic),
-            cell_text(retort, row, cells, "rss_mb"),
-            cell_text(alembic, row, cells, "rss_mb"),
-        ]
-        lines.append("| " + " | ".join(columns) + " |")
+    ] + table_lines(GRAPH_ROWS, cells, [
+        ("retort ms", "ms", [retort]), ("Alembic ms", "ms", [alembic]), ("retort/Alembic", "ratio", [retort, alembic]),
+        ("retort peak RSS MB", "rss_mb", [retort]), ("Alembic peak RSS MB", "rss_mb", [alembic])])
     return "\n".join(lines) + "\n"
 
 
@@ -1277,20 +1265,10 @@ def pg_table(n, server, retort, psql, alembic, cells, ddl_problem):
         f"Server {server.display} ({server.settings}). Median of the timed runs ({runs}), after one warm-up "
         f"run, each in a new database. {ddl}.",
         "",
-        "| operation | retort ms | psql ms | Alembic ms | retort/psql | retort/Alembic | retort peak RSS MB |",
-        "|---|--:|--:|--:|--:|--:|--:|",
-    ]
-    for row in PG_ROWS:
-        columns = [
-            f"`{row}`",
-            cell_text(retort, row, cells, "ms"),
-            cell_text(psql, row, cells, "ms"),
-            cell_text(alembic, row, cells, "ms"),
-            ratio_text(cells, row, retort, psql),
-            ratio_text(cells, row, retort, alembic),
-            cell_text(retort, row, cells, "rss_mb"),
-        ]
-        lines.append("| " + " | ".join(columns) + " |")
+    ] + table_lines(PG_ROWS, cells, [
+        ("retort ms", "ms", [retort]), ("psql ms", "ms", [psql]), ("Alembic ms", "ms", [alembic]),
+        ("retort/psql", "ratio", [retort, psql]), ("retort/Alembic", "ratio", [retort, alembic]),
+        ("retort peak RSS MB", "rss_mb", [retort])])
     return "\n".join(lines) + "\n"
 
 
