@@ -159,22 +159,12 @@ std::vector<char> revision_graph::descendants(const std::vector<rev>& from) cons
 }
 
 std::vector<revision_graph::rev> revision_graph::heads_of(const std::vector<rev>& revs) const {
-  // A revision is dominated when it is a strict ancestor of another member: mark the strict
-  // ancestors of all members in one walk.
-  std::vector<char> below(nodes_.size(), 0);
-  std::vector<rev> stack;
+  // A member is dominated when it is a strict ancestor of another: everything below the members'
+  // parents and dependencies.
+  std::vector<rev> under;
   for (auto r : revs)
-    for (const auto* edges : {&nodes_[r].parents, &nodes_[r].deps})
-      for (auto p : *edges) stack.push_back(p);
-  while (!stack.empty()) {
-    rev r = stack.back();
-    stack.pop_back();
-    if (below[r]) continue;
-    below[r] = 1;
-    for (const auto* edges : {&nodes_[r].parents, &nodes_[r].deps})
-      for (auto p : *edges)
-        if (!below[p]) stack.push_back(p);
-  }
+    for (const auto* edges : {&nodes_[r].parents, &nodes_[r].deps}) under.insert(under.end(), edges->begin(), edges->end());
+  const auto below = closure(under);
   std::vector<rev> out;
   for (auto r : revs)
     if (!below[r]) out.push_back(r);

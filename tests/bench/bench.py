@@ -1216,6 +1216,14 @@ def ratio_text(cells, row, numerator, denominator):
     return f"{a.ms / b.ms:.3g}"
 
 
+def done_with(workdir, label, keep):
+    """Removes a run's generated projects, or says where they are with --keep."""
+    if keep:
+        print(f"{label}: projects kept in {workdir}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir)
+
+
 def table_lines(rows, cells, columns):
     """A Markdown table: one line per operation in `rows`; `columns` are (heading, kind, tools), kind
     "ms" or "rss_mb" of one tool, or "ratio" of two."""
@@ -1399,10 +1407,7 @@ def run(args, server):
         migrations = chain(n)
         workdir = Path(tempfile.mkdtemp(prefix=f"retort-bench-pg-{n}-"))
         cells, ddl_problem = bench_pg(pg_tools, n, migrations, workdir, server, args.alembic_timeout)
-        if args.keep:
-            print(f"N={n}: projects kept in {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir)
+        done_with(workdir, f"N={n}", args.keep)
         tables.append(pg_table(n, server, *pg_tools, cells, ddl_problem))
         print(tables[-1], flush=True)
     for n in [] if server else args.n:
@@ -1414,10 +1419,7 @@ def run(args, server):
                 timeout = args.alembic_timeout if tool is alembic else None
                 for row, cell in bench_tool(tool, n, migrations, workdir, timeout).items():
                     cells[tool.name, row] = cell
-        if args.keep:
-            print(f"N={n}: projects kept in {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir)
+        done_with(workdir, f"N={n}", args.keep)
         tables.append(markdown_table(n, retort, alembic, raw, cells))
         print(tables[-1], flush=True)
     for g in args.graph:
@@ -1429,10 +1431,7 @@ def run(args, server):
                 timeout = args.graph_alembic_timeout if tool is alembic else None
                 for row, cell in bench_graph_tool(tool, g, revisions, workdir, timeout).items():
                     cells[tool.name, row] = cell
-        if args.keep:
-            print(f"G={g}: projects kept in {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir)
+        done_with(workdir, f"G={g}", args.keep)
         tables.append(graph_table(revisions, retort, alembic, cells, args.graph_alembic_timeout))
         print(tables[-1], flush=True)
     footer = f"Load average at the end: {load_average()}.\n"
