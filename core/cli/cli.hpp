@@ -33,6 +33,8 @@ struct global_options {
   std::vector<std::string> plugin_paths;
   int verbosity = 0;  ///< -v: 1, -q: -1
   bool json = false;
+  /// --lock-timeout: how long to wait for another runner's lock, and on SQLite for any lock.
+  std::chrono::milliseconds lock_timeout{60000};
 };
 
 /// The project, loaded lazily: `retort init` needs none of it, `retort heads` no database.
@@ -57,8 +59,11 @@ class context {
   const sdk::url& url();
   const sdk::dialect& dialect();
   sdk::connection& connection();
+  /// The version and history tables, in the schema found on the database (connects).
   const version_store& store();
-  /// The heads the database's version table holds, as revisions of the graph.
+  /// The same without connecting: the schema is the configured one, if any (--sql).
+  const version_store& offline_store();
+  /// The heads the database's version table implies, as revisions of the graph.
   std::vector<rev> db_heads();
 
   /// Writes an informational line to stderr unless -q.
@@ -74,7 +79,7 @@ class context {
   std::optional<sdk::url> url_;
   const sdk::dialect* dialect_ = nullptr;
   std::unique_ptr<sdk::connection> conn_;
-  std::unique_ptr<version_store> store_;
+  std::unique_ptr<version_store> store_, offline_store_;
 };
 
 /// Thrown by context::parse after printing a command's --help.
@@ -107,12 +112,6 @@ int cmd_graph(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);
-
-/// --lock-timeout in seconds, clamped to 0 … 24 h.
-inline std::chrono::milliseconds lock_timeout(double seconds) {
-  if (!(seconds > 0)) return std::chrono::milliseconds(0);  // also NaN
-  return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 86400.0) * 1000));
-}
 
 // Output helpers.
 std::string json_string(std::string_view s);

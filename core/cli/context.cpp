@@ -3,6 +3,7 @@
 
 #include "migration.hpp"
 #include "redact.hpp"
+#include "runner.hpp"
 #include "target.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -32,13 +33,22 @@ po::variables_map context::parse(const po::options_description& own, const po::p
       ("verbose,v", po::bool_switch(), "say more")
       ("quiet,q", po::bool_switch(), "say less")
       ("json", po::bool_switch(), "machine-readable output")
+      ("lock-timeout", po::value<std::string>(),
+       "how long to wait for another runner's lock (and on SQLite for any lock): 500ms, 30s, 2m; a bare number "
+       "is seconds (default 60s)")
       ("help,h", "this help");
   all.add(own).add(globals);
-  // `-1` is a relative target, not an option: such words go after `--`, where only positionals are.
+  // `-1` is a relative target, not an option: such words go after `--`, where only positionals are
+  // (and so does whatever the user put after a `--` of their own).
   std::vector<std::string> words, relative;
+  bool after_dashes = false;
   for (const auto& a : args) {
+    if (a == "--" && !after_dashes) {
+      after_dashes = true;
+      continue;
+    }
     bool negative = a.size() > 1 && a[0] == '-' && std::all_of(a.begin() + 1, a.end(), [](unsigned char c) { return std::isdigit(c); });
-    (negative ? relative : words).push_back(a);
+    (negative || after_dashes ? relative : words).push_back(a);
   }
   if (!relative.empty()) {
     words.push_back("--");
@@ -58,6 +68,13 @@ po::variables_map context::parse(const po::options_description& own, const po::p
   if (vm["verbose"].as<bool>()) global.verbosity = 1;
   if (vm["quiet"].as<bool>()) global.verbosity = -1;
   if (vm["json"].as<bool>()) global.json = true;
+  if (vm.count("lock-timeout")) {
+    const std::string text = vm["lock-timeout"].as<std::string>();
+    std::string why;
+    auto d = parse_duration(text, &why, std::chrono::seconds(1));
+    if (!d) throw sdk::error(sdk::error_kind::usage, "--lock-timeout: " + why);
+    global.lock_timeout = *d;
+  }
   return vm;
 }
 
@@ -114,6 +131,7 @@ sdk::connection& context::connection() {
   if (!conn_) {
     try {
       conn_ = dialect().connect(url());
+      conn_->set_lock_wait(global.lock_timeout);
     } catch (const sdk::error& e) {
       throw sdk::error(e);  // a copy the core owns, not the plugin's exception object
     } catch (const std::exception& e) {
@@ -124,11 +142,26 @@ sdk::connection& context::connection() {
 }
 
 const version_store& context::store() {
-  if (!store_) store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table);
+  if (!store_) {
+    store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, cfg().schema.value_or(""));
+    try {
+      store_->locate(connection());
+    } catch (...) {
+      store_.reset();
+      throw;
+    }
+  }
   return *store_;
 }
 
-std::vector<rev> context::db_heads() { return revisions_of(graph(), store().read_heads(connection())); }
+const version_store& context::offline_store() {
+  if (!offline_store_)
+    offline_store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table,
+                                                     cfg().schema.value_or(""));
+  return *offline_store_;
+}
+
+std::vector<rev> context::db_heads() { return read_version_rows(graph(), store(), connection()).heads; }
 
 void context::note(const std::string& line) {
   if (global.verbosity >= 0) err << redact(line) << "\n";

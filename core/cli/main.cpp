@@ -36,7 +36,7 @@ void usage(std::ostream& out) {
 
 /// Global options that take a value, so their value is not mistaken for the command.
 bool takes_value(const std::string& a) {
-  return a == "-c" || a == "--config" || a == "--url" || a == "--plugin-path";
+  return a == "-c" || a == "--config" || a == "--url" || a == "--plugin-path" || a == "--lock-timeout";
 }
 
 }  // namespace

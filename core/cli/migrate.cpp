@@ -55,8 +55,7 @@ int migrate(context& ctx, direction dir) {
                                 : "where to go: base, an id or prefix, -N, REV-N; A:B with --sql")
       ("sql", po::bool_switch(), "print the script instead of running it (offline: no connection)")
       ("atomic", po::bool_switch(), "run the whole plan in one transaction")
-      ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing")
-      ("lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another runner's lock");
+      ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing");
   po::positional_options_description pos;
   pos.add("target", 1);
   auto vm = ctx.parse(own, pos);
@@ -75,7 +74,7 @@ int migrate(context& ctx, direction dir) {
     }
     auto plan = planner_for(g, dir, target)(start);
     render_plan(plan, g, start, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
-    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, up && start.empty());
+    ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
     return 0;
   }
   if (target.find(':') != std::string::npos)
@@ -86,19 +85,20 @@ int migrate(context& ctx, direction dir) {
 
   sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
-    const auto heads = ctx.db_heads();
-    auto plan = planner_for(g, dir, target)(heads);
-    render_plan(plan, g, heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
-    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, heads), "base") + "; " +
-             std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
-    const bool missing_tables = !conn.has_table(ctx.cfg().version_table) || !conn.has_table(ctx.cfg().history_table);
-    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables);
+    // The same reading as the run: the heads the rows imply, and the rows the first step replaces.
+    const auto db = read_version_rows(g, ctx.store(), conn);
+    auto plan = planner_for(g, dir, target)(db.heads);
+    render_plan(plan, g, db.heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
+    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, db.heads), "base") +
+             "; " + std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
+    const bool missing_tables = !ctx.store().create_sql(&conn).empty();
+    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
     return 0;
   }
   run_options opts;
   opts.atomic = atomic;
   opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
-  opts.lock_timeout = lock_timeout(vm["lock-timeout"].as<double>());
+  opts.lock_timeout = ctx.global.lock_timeout;
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());

@@ -32,11 +32,13 @@ std::string identifier_field(const sdk::fields& f, std::string_view key, std::st
 
 }  // namespace
 
-config load_config(const fs::path& path) {
+config load_config(const fs::path& path) { return parse_config(read_file(path), path); }
+
+config parse_config(std::string_view text, const fs::path& path) {
   config cfg;
   cfg.file = fs::absolute(path).lexically_normal();
   const std::string file = path.string();
-  sdk::value root = parse_toml(read_file(path), file);
+  sdk::value root = parse_toml(text, file);
   sdk::fields f(root, "configuration");
   f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
           "transaction_mode", "lock_timeout", "statement_timeout", "schema"});
@@ -63,12 +65,8 @@ config load_config(const fs::path& path) {
   cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
   cfg.plugins = f.strings("plugins");
   for (const auto& p : f.strings("plugin_paths")) cfg.plugin_paths.push_back((base / p).lexically_normal());
-  for (const char* key : {"lock_timeout", "statement_timeout"})
-    if (auto text = f.optional_string(key)) {
-      auto d = parse_duration(*text);
-      if (!d) f.fail(*f.find(key), key, "'" + *text + "' is not a duration such as \"500ms\", \"5s\" or \"2min\"");
-      (std::string_view(key) == "lock_timeout" ? cfg.lock_timeout : cfg.statement_timeout) = d;
-    }
+  cfg.lock_timeout = duration_field(f, "lock_timeout");
+  cfg.statement_timeout = duration_field(f, "statement_timeout");
   if (auto schema = f.optional_string("schema")) {
     if (!is_identifier(*schema)) f.fail(*f.find("schema"), "schema", "'" + *schema + "' is not a schema name");
     cfg.schema = schema;

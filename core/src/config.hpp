@@ -34,6 +34,8 @@ struct config {
 
 /// Reads `path`; errors name file:line:field. Relative paths in it are relative to the file.
 config load_config(const std::filesystem::path& path);
+/// The same from the file's text already read.
+config parse_config(std::string_view text, const std::filesystem::path& path);
 
 /// The URL to use: `--url`, else `DATABASE_URL`, else `default_url`. Throws (kind `usage`) when none
 /// is set. `default_url` may not carry a password.

@@ -116,16 +116,20 @@ std::optional<sdk::value> simple_toml_header(std::string_view text, const std::s
   return sdk::value(std::move(root), where);
 }
 
-/// A duration field: "5s" or a number of milliseconds.
+}  // namespace
+
 std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, std::string_view key) {
   const sdk::value* v = f.find(key);
   if (!v) return std::nullopt;
+  std::string why = "expected a duration such as \"500ms\", \"30s\", \"2m\" or \"1h\"";
   if (auto* n = v->get_if<std::int64_t>())
-    if (auto d = parse_duration(std::to_string(*n))) return d;  // the same bounds as "500ms"
+    if (auto d = parse_duration(std::to_string(*n), &why)) return d;  // the same bounds as "500ms"
   if (auto* s = v->string())
-    if (auto d = parse_duration(*s)) return d;
-  f.fail(*v, key, "expected a duration such as \"500ms\", \"5s\" or \"2min\"");
+    if (auto d = parse_duration(*s, &why)) return d;
+  f.fail(*v, key, why);
 }
+
+namespace {
 
 void read_toml_header(migration& m, const sdk::value& root) {
   sdk::fields f(root, "migration");
@@ -175,10 +179,13 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       std::string key(rest.substr(0, sp));
       std::string val(sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1));
       while (!val.empty() && (val.front() == ' ' || val.front() == '\t')) val.erase(0, 1);
+      // A section's text starts with a newline for each line before it, so the splitter's line
+      // numbers are the file's.
       if (key == "upgrade") {
         if (out.has_upgrade) fail_at(path, line_no, "a second '-- retort:upgrade' marker");
         out.has_upgrade = true;
         section = &out.upgrade;
+        section->assign(static_cast<std::size_t>(line_no), '\n');
         continue;
       }
       if (key == "downgrade") {
@@ -186,6 +193,7 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
         if (out.has_downgrade) fail_at(path, line_no, "a second '-- retort:downgrade' marker");
         out.has_downgrade = true;
         section = &out.downgrade;
+        section->assign(static_cast<std::size_t>(line_no), '\n');
         continue;
       }
       if (section) fail_at(path, line_no, "header '-- retort:" + key + "' after '-- retort:upgrade'; headers come first");
@@ -208,8 +216,9 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       else if (key == "depends_on") m->depends_on = words;
       else if (key == "message") m->message = val;
       else if (key == "lock_timeout" || key == "statement_timeout") {
-        auto d = parse_duration(val);
-        if (!d) fail_at(path, line_no, "field '" + key + "': expected a duration such as 500ms, 5s or 2min");
+        std::string why;
+        auto d = parse_duration(val, &why);
+        if (!d) fail_at(path, line_no, "field '" + key + "': " + why);
         (key == "lock_timeout" ? m->lock_timeout : m->statement_timeout) = d;
       } else if (key == "transactional") {
         if (val != "true" && val != "false") fail_at(path, line_no, "field 'transactional': expected true or false");
@@ -267,18 +276,48 @@ std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const 
   return out;
 }
 
+/// The text without a UTF-8 byte-order mark, which editors on Windows put at the start.
+std::string_view without_bom(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
 }  // namespace
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  long long n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end == text.data() || n < 0) return std::nullopt;
-  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, std::string* why,
+                                                       std::chrono::milliseconds bare) {
+  auto fail = [&](std::string reason) -> std::optional<std::chrono::milliseconds> {
+    if (why) *why = std::move(reason);
+    return std::nullopt;
+  };
+  const std::string quoted = "'" + std::string(text) + "'";
+  constexpr std::string_view range = "durations go from 0 to 168h (7 days)";
+  if (!text.empty() && text.front() == '-') return fail(quoted + " is negative: " + std::string(range));
+  // Digits with an optional fraction, then a unit: no sign, exponent, nan or inf.
+  std::size_t i = 0;
+  double value = 0, scale = 1;
+  bool digits = false, point = false;
+  for (; i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && !point)); ++i) {
+    if (text[i] == '.') {
+      point = true;
+      continue;
+    }
+    digits = true;
+    if (point) value += (text[i] - '0') * (scale /= 10);
+    else value = value * 10 + (text[i] - '0');
+  }
+  std::string_view unit = text.substr(i);
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  long long scale = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "min" ? 60'000 : unit == "h" ? 3'600'000 : 0;
-  constexpr long long week = 7LL * 24 * 3'600'000;  // anything longer is a typo, not a timeout
-  if (scale == 0 || n > week / scale) return std::nullopt;
-  return std::chrono::milliseconds(n * scale);
+  const double ms = unit.empty() ? static_cast<double>(bare.count())
+                    : unit == "ms"                ? 1
+                    : unit == "s"                 ? 1000
+                    : unit == "m" || unit == "min" ? 60'000
+                    : unit == "h"                 ? 3'600'000
+                                                  : 0;
+  if (!digits || ms == 0)
+    return fail(quoted + " is not a duration: write a number and a unit, such as 500ms, 30s, 2m or 1h");
+  constexpr double week = 7.0 * 24 * 3'600'000;  // anything longer is a typo, not a timeout
+  if (value * ms > week) return fail(quoted + " is out of range: " + std::string(range));
+  return std::chrono::milliseconds(static_cast<long long>(value * ms + 0.5));
 }
 
 bool valid_revision_id(std::string_view id) {
@@ -286,10 +325,12 @@ bool valid_revision_id(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
-migration read_migration_header(const fs::path& path) {
+migration read_migration_header(const fs::path& path) { return parse_migration_header(read_file(path), path); }
+
+migration parse_migration_header(std::string_view file_text, const fs::path& path) {
   migration m;
   m.path = path;
-  const std::string text = read_file(path);
+  const std::string_view text = without_bom(file_text);
   if (path.extension() == ".sql") {
     m.format = file_format::sql;
     read_sql(path, text, &m);
@@ -315,8 +356,12 @@ migration read_migration_header(const fs::path& path) {
 }
 
 migration_body read_migration_body(const migration& m, const op_catalog& catalog) {
+  return parse_migration_body(m, read_file(m.path), catalog);
+}
+
+migration_body parse_migration_body(const migration& m, std::string_view file_text, const op_catalog& catalog) {
   migration_body body;
-  const std::string text = read_file(m.path);
+  const std::string_view text = without_bom(file_text);
   if (m.format == file_format::sql) {
     sql_sections s = read_sql(m.path, text, nullptr);
     std::optional<std::string> down;

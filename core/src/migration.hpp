@@ -35,8 +35,14 @@ struct migration_body {
   bool has_downgrade = false;  ///< a [[downgrade]] section or `-- retort:downgrade` was written
 };
 
-/// "500ms", "5s", "2min", "1h", or a plain number of milliseconds; nothing for anything else.
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+/// "500ms", "1.5s", "2m" (or "2min"), "1h"; a bare number counts in units of `bare` (milliseconds in
+/// files, seconds on the command line). From 0 to 7 days; for anything else nothing, and the reason,
+/// which quotes the text, in `why`.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, std::string* why = nullptr,
+                                                       std::chrono::milliseconds bare = std::chrono::milliseconds(1));
+/// A duration field of a TOML table (a string as above, or an integer of milliseconds); errors name
+/// file:line:field.
+std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, std::string_view key);
 
 /// Letters, digits, `_` and `-`, at most 64 characters.
 bool valid_revision_id(std::string_view id);
@@ -46,6 +52,10 @@ migration read_migration_header(const std::filesystem::path& path);
 
 /// Reads the operations of a migration; op names are looked up in `catalog`.
 migration_body read_migration_body(const migration& m, const op_catalog& catalog);
+
+/// The same two from a file's text already read (`path` names it in errors and says its format).
+migration parse_migration_header(std::string_view text, const std::filesystem::path& path);
+migration_body parse_migration_body(const migration& m, std::string_view text, const op_catalog& catalog);
 
 /// Every `.toml` and `.sql` file in `versions_dir`, in file-name order (creation order).
 std::vector<migration> read_migrations(const std::filesystem::path& versions_dir);

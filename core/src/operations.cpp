@@ -128,6 +128,16 @@ sdk::index parse_index(const fields& f, std::string table) {
   return ix;
 }
 
+/// An SQL field's text, starting with a newline for each line of the file before it, so the
+/// splitter's line numbers are the file's (a multi-line string starts on the line after its key).
+std::optional<std::string> sql_field(const fields& f, std::string_view key) {
+  auto text = f.optional_string(key);
+  if (!text) return text;
+  int line = f.find(key)->where().line;
+  if (text->find('\n') != std::string::npos) ++line;
+  return std::string(static_cast<std::size_t>(std::max(line - 1, 0)), '\n') + *text;
+}
+
 template <class Fn> void each_table(const fields& f, std::string_view key, Fn fn) {
   const sdk::value* v = f.find(key);
   if (!v) return;
@@ -226,7 +236,8 @@ const std::map<std::string, builtin_type, std::less<>>& builtin_types() {
     });
     add("sql", [](const fields& f) -> sdk::builtin_op {
       f.only({"sql", "dialect", "down"});
-      return ops::sql{f.required_string("sql"), f.optional_string("dialect"), f.optional_string("down")};
+      f.required_string("sql");
+      return ops::sql{*sql_field(f, "sql"), f.optional_string("dialect"), sql_field(f, "down")};
     });
     return m;
   }();

@@ -47,14 +47,17 @@ std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::diale
 
 /// Runs `fn`, adding the revision and operation to any error it throws.
 template <class Fn> auto in_context(const migration& m, const char* section, std::size_t i, const sdk::operation& op, Fn fn) {
+  // An SQL file has one section of each kind; a TOML file numbered operations.
+  const std::string where = "revision " + m.id + " (" + m.path.filename().string() + "), " +
+                            (m.format == file_format::sql ? "the " + std::string(section) + " section"
+                                                          : "[[" + std::string(section) + "]] #" + std::to_string(i + 1) +
+                                                                " (" + op.name() + ")");
   try {
     return fn();
   } catch (const sdk::error& e) {
-    throw sdk::error(e.kind(), "revision " + m.id + " (" + m.path.filename().string() + "), [[" + section + "]] #" +
-                                   std::to_string(i + 1) + " (" + op.name() + "): " + e.what());
+    throw sdk::error(e.kind(), where + ": " + e.what());
   } catch (const std::exception& e) {
-    throw sdk::error(sdk::error_kind::plugin, "revision " + m.id + ", [[" + section + "]] #" + std::to_string(i + 1) +
-                                                  " (" + op.name() + "): the operation failed: " + e.what());
+    throw sdk::error(sdk::error_kind::plugin, where + ": the operation failed: " + e.what());
   }
 }
 

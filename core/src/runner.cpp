@@ -25,6 +25,9 @@ std::string shorten(const std::string& sql, std::size_t max = 300) {
 std::string describe(const sdk::error& e) {
   std::string out = e.what();
   if (!e.sqlstate().empty()) out += " [SQLSTATE " + e.sqlstate() + "]";
+  if (e.sqlstate() == "2D000")  // invalid_transaction_termination: a procedure or DO block that COMMITs
+    out += "\nA procedure or DO block that commits cannot run inside the migration's transaction: mark the "
+           "migration `transactional = false` (TOML) or `-- retort:transactional false` (SQL).";
   return out;
 }
 
@@ -64,6 +67,14 @@ class held_lock {
 
 }  // namespace
 
+std::string terminated(const std::string& sql) {
+  // A `;` after a line comment would be part of the comment, and the next statement would run into
+  // this one; a newline before it costs nothing where there is none.
+  const std::size_t last_line = sql.rfind('\n') == std::string::npos ? 0 : sql.rfind('\n') + 1;
+  const bool comment = sql.find("--", last_line) != std::string::npos || sql.find('#', last_line) != std::string::npos;
+  return sql + (comment ? "\n;" : ";");
+}
+
 runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
                const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks)
     : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)),
@@ -71,12 +82,32 @@ runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& 
 
 std::string runner::lock_key() const { return "retort:" + store_.version_table(); }
 
-std::vector<rev> runner::read_heads() {
+version_rows read_version_rows(const revision_graph& g, const version_store& store, sdk::connection& conn,
+                               bool known_to_exist) {
   // A row for an ancestor of another row (a table edited by hand, or adopted) adds nothing: the
-  // heads are what the rows imply, so the plan's heads_before compare equal.
-  std::vector<std::string> rows;
-  guarded([&] { rows = store_.read_heads(conn_, tables_exist_); });
-  return g_.heads_of(revisions_of(g_, rows));
+  // heads are what the rows imply, and the first write replaces the rows with just those.
+  version_rows v;
+  v.rows = store.read_heads(conn, known_to_exist);
+  v.heads = g.heads_of(revisions_of(g, v.rows));
+  return v;
+}
+
+version_rows runner::read_rows() {
+  version_rows v;
+  guarded([&] { v = read_version_rows(g_, store_, conn_, tables_exist_); });
+  return v;
+}
+
+void runner::write(const std::string& sql) {
+  // Each of retort's own writes changes exactly one row; any other count means the table no
+  // longer holds what retort wrote there, as when a migration wrote to it.
+  std::uint64_t changed = 0;
+  guarded([&] { changed = conn_.execute(sql); });
+  if (changed != 1)
+    throw sdk::error(sdk::error_kind::database,
+                     "`" + shorten(sql, 160) + "` changed " + std::to_string(changed) +
+                         " row(s) where it changes exactly 1: retort's version or history table no longer holds what "
+                         "retort wrote there. A migration may not write to them; `retort current` shows what they hold.");
 }
 
 bool runner::emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason) {
@@ -133,7 +164,8 @@ bool needs_segments(const revision_graph& g, const step& s) {
   return std::any_of(s.statements.begin(), s.statements.end(), [](const sdk::statement& st) { return !st.transactional; });
 }
 
-void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented) {
+void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
+                      std::vector<std::string>& rows) {
   const migration& m = g_.at(s.r);
   const std::string started = utc_now();
   const auto t0 = clock::now();
@@ -152,10 +184,8 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
       // statements_done).
       history_entry j{m.id, to_string(s.dir), "partial", file_checksum(m.path), started, {}, operator_, 0,
                       static_cast<std::int64_t>(n), {}};
-      guarded([&] {
-        conn_.execute(store_.history_sql(j));
-        journal_id_ = store_.last_history_id(conn_);
-      });
+      write(store_.history_sql(j));
+      guarded([&] { journal_id_ = store_.last_history_id(conn_); });
     }
     // Segmented: runs of transactional statements each in a transaction of their own, the others
     // alone; otherwise everything goes into the caller's transaction.
@@ -166,28 +196,29 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
         guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
         ++statements_done_;
       } while (statements_done_ < n && (!segmented || (group && s.statements[statements_done_].transactional)));
-      if (segmented) guarded([&] { conn_.execute(store_.progress_sql(journal_id_, statements_done_)); });
+      if (segmented) write(store_.progress_sql(journal_id_, statements_done_));
       if (group) guarded([&] { conn_.commit(); });
       if (segmented) statements_committed_ = statements_done_;
     }
     if (segmented) guarded([&] { conn_.begin(opts.lock_timeout); });
-    for (const auto& sql : store_.transition_sql(ids_of(g_, s.heads_before), ids_of(g_, s.heads_after)))
-      guarded([&] { conn_.execute(sql); });
+    const auto after = ids_of(g_, s.heads_after);
+    for (const auto& sql : store_.transition_sql(rows, after)) write(sql);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
     if (segmented) {
-      guarded([&] { conn_.execute(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt)); });
+      write(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt));
     } else {
       history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, operator_,
                       static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
-      guarded([&] { conn_.execute(store_.history_sql(e)); });
+      write(store_.history_sql(e));
     }
     if (segmented) commit_step(s);
+    rows = after;
   } catch (const sdk::error& err) {
-    std::string where = statements_done_ < n ? "statement " + std::to_string(statements_done_ + 1) + " of " +
+    std::string where = statements_done_ < n ? "at statement " + std::to_string(statements_done_ + 1) + " of " +
                                                    std::to_string(n) + ":\n  " + shorten(s.statements[statements_done_].sql)
                                              : "while recording it in the version table";
     std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") failed " +
-                      (s.dir == direction::up ? "to upgrade" : "to downgrade") + " at " + where + "\n" + describe(err);
+                      (s.dir == direction::up ? "to upgrade " : "to downgrade ") + where + "\n" + describe(err);
     if (segmented && statements_committed_ > 0)
       msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
              " ran outside a single transaction and stay applied; the version table still says the revision is not "
@@ -252,34 +283,40 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   // plan and render, reading only: a bad file or an irreversible step is refused before anything
   // is written, even the version table.
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
-  std::vector<rev> heads = read_heads();
-  std::vector<step> plan = make_plan(heads);
-  render_plan(plan, g_, heads, d_, catalog_, opts.defaults);
+  version_rows db = read_rows();
+  std::vector<step> plan = make_plan(db.heads);
+  render_plan(plan, g_, db.heads, d_, catalog_, opts.defaults);
 
-  auto replan = [&](std::vector<rev> now) {
-    heads = std::move(now);
-    plan = make_plan(heads);
-    render_plan(plan, g_, heads, d_, catalog_, opts.defaults);
+  auto replan = [&](version_rows now) {
+    db = std::move(now);
+    plan = make_plan(db.heads);
+    render_plan(plan, g_, db.heads, d_, catalog_, opts.defaults);
   };
 
   if (opts.atomic) refuse_segments_in_atomic(g_, plan);
 
   run_result result;
-  if (!plan.empty()) ensure_tables(opts);
+  const bool redundant_rows = db.rows != ids_of(g_, db.heads);
+  if (!plan.empty() || redundant_rows) ensure_tables(opts);
   emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
 
   const step* current = nullptr;
   try {
-    if (opts.atomic && !plan.empty()) {
+    if (plan.empty() && redundant_rows) {
+      // Nothing to run, but rows for ancestors of other rows: the version table keeps only heads.
+      guarded([&] { conn_.begin(opts.lock_timeout); });
+      for (const auto& sql : store_.transition_sql(db.rows, ids_of(g_, db.heads))) write(sql);
+      guarded([&] { conn_.commit(); });
+    } else if (opts.atomic && !plan.empty()) {
       guarded([&] { conn_.begin(opts.lock_timeout); });
       // Re-read under the write lock: another runner may have moved on since we planned.
-      if (auto now = read_heads(); now != heads) {
+      if (auto now = read_rows(); now.rows != db.rows) {
         replan(std::move(now));
         refuse_segments_in_atomic(g_, plan);
       }
       for (std::size_t i = 0; i < plan.size(); ++i) {
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts, false);
+        run_step(plan[i], i, plan.size(), opts, false, db.rows);
       }
       if (plan.empty()) rollback_quietly();  // the other runner did it all
       else commit_step(plan.back());
@@ -290,17 +327,17 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
         const bool txn = !needs_segments(g_, plan[i]);
         if (txn) guarded([&] { conn_.begin(opts.lock_timeout); });
         // Where the session lock does not hold for the whole run (SQLite serialises writers per
-        // transaction), another runner may have moved the heads between our steps: look again.
-        if (auto now = serialised_ ? plan[i].heads_before : read_heads(); now != plan[i].heads_before) {
-          // Another runner applied something since we planned (SQLite serialises writers per
-          // transaction, not per run): plan again from what is there now.
-          if (txn) rollback_quietly();
-          replan(std::move(now));
-          i = 0;
-          continue;
-        }
+        // transaction), another runner may have moved the heads between our steps: look again,
+        // and plan again from what is there now.
+        if (!serialised_)
+          if (auto now = read_rows(); now.rows != db.rows) {
+            if (txn) rollback_quietly();
+            replan(std::move(now));
+            i = 0;
+            continue;
+          }
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts, !txn);
+        run_step(plan[i], i, plan.size(), opts, !txn, db.rows);
         if (txn) commit_step(plan[i]);
         ++i;
         ++result.steps_run;
@@ -322,19 +359,19 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
   ensure_tables(opts);
   guarded([&] { conn_.begin(opts.lock_timeout); });
   try {
-    // With --purge every row goes, whatever it holds: the way out of a version the files no longer
-    // define.
+    // The transition starts from the rows as they are, so a row for an ancestor of another goes
+    // too; with --purge every row goes, whatever it holds: the way out of a version the files no
+    // longer define.
     std::vector<std::string> rows;
     guarded([&] { rows = store_.read_heads(conn_, true); });
-    auto now = purge ? std::vector<rev>{} : read_heads();
+    auto now = purge ? std::vector<rev>{} : read_rows().heads;
     auto after = target_rows(now);
-    for (const auto& sql : store_.transition_sql(purge ? rows : ids_of(g_, now), ids_of(g_, after)))
-      guarded([&] { conn_.execute(sql); });
+    for (const auto& sql : store_.transition_sql(rows, ids_of(g_, after))) write(sql);
     for (auto r : after) {
       if (std::find(now.begin(), now.end(), r) != now.end()) continue;  // unchanged rows leave no record
       history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, operator_,
                       {}, {}, {}};
-      guarded([&] { conn_.execute(store_.history_sql(e)); });
+      write(store_.history_sql(e));
     }
     guarded([&] { conn_.commit(); });
   } catch (...) {
@@ -347,16 +384,28 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
 }
 
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
-                           const std::vector<step>& plan, bool atomic, bool create_tables) {
+                           const std::vector<step>& plan, bool atomic, bool create_tables,
+                           const std::vector<std::string>* rows) {
   if (atomic) refuse_segments_in_atomic(g, plan);
   std::ostringstream out;
-  auto emit = [&](const std::string& sql) { out << sql << ";\n"; };
+  auto emit = [&](const std::string& sql) { out << terminated(sql) << "\n"; };
   if (create_tables) {
     for (const auto& sql : store.create_sql(nullptr)) emit(sql);
     out << "\n";
   }
   if (atomic && !plan.empty()) emit(d.begin_sql());
   const std::string operator_name = current_operator();
+  // The rows before each step: as read (a dry run), then what each step leaves.
+  std::vector<std::string> before = rows ? *rows : plan.empty() ? std::vector<std::string>{} : ids_of(g, plan.front().heads_before);
+  if (plan.empty() && rows && !rows->empty()) {
+    const auto heads = ids_of(g, g.heads_of(revisions_of(g, *rows)));
+    if (heads != *rows) {
+      out << "-- The version table holds rows for ancestors of other rows; only the heads stay:\n";
+      emit(d.begin_sql());
+      for (const auto& sql : store.transition_sql(*rows, heads)) emit(sql);
+      emit(d.commit_sql());
+    }
+  }
   for (const auto& s : plan) {
     const migration& m = g.at(s.r);
     const bool txn = !atomic && m.transactional;
@@ -378,7 +427,8 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
       emit(st.sql);
     }
     if (segmented) set_open(true);
-    for (const auto& sql : store.transition_sql(ids_of(g, s.heads_before), ids_of(g, s.heads_after))) emit(sql);
+    for (const auto& sql : store.transition_sql(before, ids_of(g, s.heads_after))) emit(sql);
+    before = ids_of(g, s.heads_after);
     history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), {}, {}, operator_name, {},
                     static_cast<std::int64_t>(s.statements.size()), {}};
     emit(store.history_sql(e));

@@ -29,6 +29,15 @@ struct run_result {
   std::vector<std::string> heads;  ///< the version table at the end
 };
 
+/// The version table as read: its rows, and the heads they imply (a row for an ancestor of another
+/// row adds nothing).
+struct version_rows {
+  std::vector<std::string> rows;
+  std::vector<rev> heads;
+};
+version_rows read_version_rows(const revision_graph& g, const version_store& store, sdk::connection& conn,
+                               bool known_to_exist = false);
+
 /// Plans from the heads the database holds; called again when another runner moved them.
 using plan_fn = std::function<std::vector<step>(const std::vector<rev>& current)>;
 
@@ -49,11 +58,15 @@ class runner {
                    const run_options& opts);
 
  private:
-  std::vector<rev> read_heads();
+  version_rows read_rows();
+  /// One of retort's own writes to its tables, which must change exactly one row.
+  void write(const std::string& sql);
   void ensure_tables(const run_options& opts);
   /// Runs one step's statements, version-table update and history row: in the caller's open
-  /// transaction, or `segmented` (transactions of its own around what may run in one).
-  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented);
+  /// transaction, or `segmented` (transactions of its own around what may run in one). `rows` are
+  /// the version table's rows before the step, and after it once it succeeded.
+  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
+                std::vector<std::string>& rows);
   /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
   void commit_step(const step& s);
   void record_failure(const step& s, const std::string& message, const run_options& opts);
@@ -81,10 +94,16 @@ bool needs_segments(const revision_graph& g, const step& s);
 /// --atomic cannot hold a step that needs segments: a `usage` error naming it, before anything runs.
 void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan);
 
+/// A statement with the `;` that ends it in a script, on a line of its own when the statement's last
+/// line may end in a comment.
+std::string terminated(const std::string& sql);
+
 /// The exact script `plan` runs online, without connecting: transaction statements as the mode
 /// says, version-table and history statements included; `create_tables` adds the CREATE TABLEs
-/// a script from base needs.
+/// a script from base needs. `rows` are the version table's rows when they are known (a dry run),
+/// so the first step replaces them as the online run does.
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
-                           const std::vector<step>& plan, bool atomic, bool create_tables);
+                           const std::vector<step>& plan, bool atomic, bool create_tables,
+                           const std::vector<std::string>* rows = nullptr);
 
 }  // namespace retort

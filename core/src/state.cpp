@@ -56,15 +56,37 @@ sdk::table history_table_def(const std::string& name) {
 
 }  // namespace
 
-version_store::version_store(const sdk::dialect& d, std::string version_table, std::string history_table)
-    : d_(d), version_table_(std::move(version_table)), history_table_(std::move(history_table)) {}
+version_store::version_store(const sdk::dialect& d, std::string version_table, std::string history_table,
+                             std::string schema)
+    : d_(d), version_table_(std::move(version_table)), history_table_(std::move(history_table)), schema_(std::move(schema)) {}
+
+void version_store::locate(sdk::connection& conn) {
+  const std::string configured = schema_;
+  sdk::table_place at = conn.find_table(configured, version_table_);
+  if (!at.exists && configured.empty())
+    if (auto h = conn.find_table(configured, history_table_); h.exists) at = h;
+  schema_ = at.schema;
+}
+
+std::string version_store::qualified(const std::string& table) const {
+  return schema_.empty() ? d_.quote_identifier(table) : d_.quote_identifier(schema_) + "." + d_.quote_identifier(table);
+}
+
+bool version_store::exists(sdk::connection& conn, const std::string& table) const {
+  return conn.find_table(schema_, table).exists;
+}
 
 std::vector<std::string> version_store::create_sql(sdk::connection* conn) const {
   std::vector<std::string> out;
   sdk::schema none;
   for (const auto& def : {version_table_def(version_table_), history_table_def(history_table_)}) {
-    if (conn && conn->has_table(def.name)) continue;
-    for (auto& s : d_.render(sdk::ops::create_table{def}, none)) out.push_back(std::move(s.sql));
+    if (conn && exists(*conn, def.name)) continue;
+    for (auto& s : d_.render(sdk::ops::create_table{def}, none)) {
+      // The operation names a table, not a schema: qualify the name the statement creates.
+      if (auto at = s.sql.find(d_.quote_identifier(def.name)); at != std::string::npos && !schema_.empty())
+        s.sql.replace(at, d_.quote_identifier(def.name).size(), qualified(def.name));
+      out.push_back(std::move(s.sql));
+    }
   }
   return out;
 }
@@ -76,7 +98,7 @@ std::vector<std::string> version_store::transition_sql(const std::vector<std::st
     if (std::find(after.begin(), after.end(), b) == after.end()) gone.push_back(b);
   for (const auto& a : after)
     if (std::find(before.begin(), before.end(), a) == before.end()) added.push_back(a);
-  const std::string t = d_.quote_identifier(version_table_), col = d_.quote_identifier("version_num");
+  const std::string t = qualified(version_table_), col = d_.quote_identifier("version_num");
   std::vector<std::string> out;
   std::size_t paired = std::min(gone.size(), added.size());
   for (std::size_t i = 0; i < paired; ++i)
@@ -108,32 +130,32 @@ std::string version_store::history_sql(const history_entry& e) const {
   add("statements_done", num(e.statements_done));
   add("statements_total", num(e.statements_total));
   add("error", e.error ? q(*e.error) : "NULL");
-  return "INSERT INTO " + d_.quote_identifier(history_table_) + " (" + cols + ") VALUES (" + vals + ")";
+  return "INSERT INTO " + qualified(history_table_) + " (" + cols + ") VALUES (" + vals + ")";
 }
 
 std::string version_store::progress_sql(const std::string& id, std::size_t statements_done) const {
-  return "UPDATE " + d_.quote_identifier(history_table_) + " SET " + d_.quote_identifier("statements_done") + " = " +
+  return "UPDATE " + qualified(history_table_) + " SET " + d_.quote_identifier("statements_done") + " = " +
          std::to_string(statements_done) + " WHERE " + d_.quote_identifier("id") + " = " + id;
 }
 
 std::string version_store::finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
                                       std::size_t statements_done, const std::optional<std::string>& error) const {
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
-  return "UPDATE " + c(history_table_.c_str()) + " SET " + c("status") + " = " + d_.quote_literal(status) + ", " +
+  return "UPDATE " + qualified(history_table_) + " SET " + c("status") + " = " + d_.quote_literal(status) + ", " +
          c("duration_ms") + " = " + std::to_string(duration_ms) + ", " + c("statements_done") + " = " +
          std::to_string(statements_done) + ", " + c("error") + " = " + (error ? d_.quote_literal(*error) : "NULL") +
          " WHERE " + c("id") + " = " + id;
 }
 
 std::string version_store::last_history_id(sdk::connection& conn) const {
-  auto rows = conn.query("SELECT MAX(" + d_.quote_identifier("id") + ") FROM " + d_.quote_identifier(history_table_));
+  auto rows = conn.query("SELECT MAX(" + d_.quote_identifier("id") + ") FROM " + qualified(history_table_));
   return rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0];
 }
 
 std::vector<std::string> version_store::read_heads(sdk::connection& conn, bool known_to_exist) const {
   std::vector<std::string> out;
-  if (!known_to_exist && !conn.has_table(version_table_)) return out;
-  for (auto& r : conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + d_.quote_identifier(version_table_)))
+  if (!known_to_exist && !exists(conn, version_table_)) return out;
+  for (auto& r : conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + qualified(version_table_)))
     if (!r.empty() && r[0]) out.push_back(*r[0]);
   std::sort(out.begin(), out.end());
   return out;
@@ -141,20 +163,20 @@ std::vector<std::string> version_store::read_heads(sdk::connection& conn, bool k
 
 std::map<std::string, std::array<std::string, 3>> version_store::latest_history(sdk::connection& conn) const {
   std::map<std::string, std::array<std::string, 3>> out;
-  if (!conn.has_table(history_table_)) return out;
+  if (!exists(conn, history_table_)) return out;
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
   for (auto& r : conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("checksum") +
-                            " FROM " + c(history_table_.c_str()) + " ORDER BY " + c("id")))
+                            " FROM " + qualified(history_table_) + " ORDER BY " + c("id")))
     out[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), r[3].value_or("")};
   return out;
 }
 
 std::vector<sdk::row> version_store::read_history(sdk::connection& conn, std::size_t limit) const {
-  if (!conn.has_table(history_table_)) return {};
+  if (!exists(conn, history_table_)) return {};
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
   return conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("started_at") +
                     ", " + c("duration_ms") + ", " + c("error") + ", " + c("statements_done") + ", " +
-                    c("statements_total") + " FROM " + c(history_table_.c_str()) + " ORDER BY " + c("id") +
+                    c("statements_total") + " FROM " + qualified(history_table_) + " ORDER BY " + c("id") +
                     " DESC LIMIT " + std::to_string(limit));
 }
 

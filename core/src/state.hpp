@@ -27,12 +27,22 @@ struct history_entry {
   std::optional<std::string> error;
 };
 
+/// The version and history tables, named with their schema in every statement (the `schema` setting,
+/// else the schema they are found in, else where the connection creates tables), so a migration
+/// that changes its session's search_path cannot move them.
 class version_store {
  public:
-  version_store(const sdk::dialect& d, std::string version_table, std::string history_table);
+  /// `schema` is the configured one, or empty; offline it is the only one known.
+  version_store(const sdk::dialect& d, std::string version_table, std::string history_table, std::string schema = {});
+
+  /// Decides the schema for this run: where the version table (else the history table) is now,
+  /// else where the connection would create it. Once per run, before anything runs.
+  void locate(sdk::connection& conn);
 
   const std::string& version_table() const noexcept { return version_table_; }
   const std::string& history_table() const noexcept { return history_table_; }
+  /// "schema"."table", or "table" when no schema is known (offline, without the setting).
+  std::string qualified(const std::string& table) const;
 
   /// CREATE TABLE statements for whichever of the two tables is missing (all when `conn` is null).
   std::vector<std::string> create_sql(sdk::connection* conn) const;
@@ -57,8 +67,10 @@ class version_store {
   std::vector<sdk::row> read_history(sdk::connection& conn, std::size_t limit) const;
 
  private:
+  bool exists(sdk::connection& conn, const std::string& table) const;
+
   const sdk::dialect& d_;
-  std::string version_table_, history_table_;
+  std::string version_table_, history_table_, schema_;
 };
 
 /// user@host of the person running retort, for the history's applied_by.

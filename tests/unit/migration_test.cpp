@@ -79,9 +79,11 @@ TEST(migration_file, sql_file_sections) {
   auto* op = dynamic_cast<retort::builtin_operation*>(body.upgrade[0].get());
   ASSERT_TRUE(op);
   auto& sql = std::get<retort::sdk::ops::sql>(op->op());
-  EXPECT_EQ(sql.text, "CREATE TABLE t (id INTEGER);\n");
+  // Each section starts with a newline for every line before it: the splitter's line numbers are
+  // the file's.
+  EXPECT_EQ(sql.text, std::string(6, '\n') + "CREATE TABLE t (id INTEGER);\n");
   ASSERT_TRUE(sql.down);
-  EXPECT_EQ(*sql.down, "DROP TABLE t;\n");
+  EXPECT_EQ(*sql.down, std::string(8, '\n') + "DROP TABLE t;\n");
 }
 
 TEST(migration_file, sql_file_errors_name_the_line) {
@@ -204,9 +206,20 @@ TEST(migration_file, durations_are_bounded_and_exact) {
   EXPECT_EQ(retort::parse_duration("500ms"), std::chrono::milliseconds(500));
   EXPECT_EQ(retort::parse_duration("5s"), std::chrono::milliseconds(5000));
   EXPECT_EQ(retort::parse_duration("2min"), std::chrono::milliseconds(120000));
+  EXPECT_EQ(retort::parse_duration("2m"), std::chrono::milliseconds(120000));
+  EXPECT_EQ(retort::parse_duration("1.5s"), std::chrono::milliseconds(1500));
   EXPECT_EQ(retort::parse_duration("250"), std::chrono::milliseconds(250));
-  for (const char* bad : {"", "s", "1.5s", "-1s", "5 fortnights", "99999999999999999999s", "9999999999999999h"})
+  EXPECT_EQ(retort::parse_duration("0.5", nullptr, std::chrono::seconds(1)), std::chrono::milliseconds(500));  // CLI
+  EXPECT_EQ(retort::parse_duration("168h"), std::chrono::hours(168));
+  for (const char* bad : {"", "s", ".s", "-1s", "5 fortnights", "nan", "inf", "-inf", "1e3", "1.2.3s", "+5s"})
     EXPECT_FALSE(retort::parse_duration(bad)) << bad;
+  std::string why;
+  for (const char* far : {"99999999999999999999s", "9999999999999999h", "169h"}) {
+    EXPECT_FALSE(retort::parse_duration(far, &why)) << far;
+    EXPECT_NE(why.find("from 0 to 168h"), std::string::npos) << why;
+  }
+  EXPECT_FALSE(retort::parse_duration("-5", &why));
+  EXPECT_EQ(why, "'-5' is negative: durations go from 0 to 168h (7 days)");
 }
 
 TEST(migration_file, an_empty_server_default_is_refused) {

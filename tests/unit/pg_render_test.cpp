@@ -75,8 +75,18 @@ TEST_F(pg_fixture, the_splitter_corpus) {
       {"DO $body$ BEGIN RAISE NOTICE '$$;'; END $body$; SELECT 1",
        {"DO $body$ BEGIN RAISE NOTICE '$$;'; END $body$", "SELECT 1"}},
       {"SELECT $1::int; SELECT 2", {"SELECT $1::int", "SELECT 2"}},
+      // psql drops the -- comments before a statement and keeps /* */ ones and those inside.
       {"/* outer /* inner; */ still comment; */ SELECT 1; -- trailing; comment\nSELECT 2",
-       {"/* outer /* inner; */ still comment; */ SELECT 1", "-- trailing; comment\nSELECT 2"}},
+       {"/* outer /* inner; */ still comment; */ SELECT 1", "SELECT 2"}},
+      {"CREATE TABLE t (a int DEFAULT 1 -- refreshed periodically\n);\nSELECT 2 -- note\n;",
+       {"CREATE TABLE t (a int DEFAULT 1 -- refreshed periodically\n)", "SELECT 2 -- note"}},
+      // psql does not split inside parentheses.
+      {"CREATE RULE r AS ON INSERT TO t DO INSTEAD (DELETE FROM a; DELETE FROM b); SELECT 1",
+       {"CREATE RULE r AS ON INSERT TO t DO INSTEAD (DELETE FROM a; DELETE FROM b)", "SELECT 1"}},
+      // BEGIN … END counts only in CREATE FUNCTION/PROCEDURE, as in psql; a transaction's BEGIN does not.
+      {"CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END; CALL p()",
+       {"CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END", "CALL p()"}},
+      {"SELECT a$b$c FROM t; SELECT $q$ it's; $q$", {"SELECT a$b$c FROM t", "SELECT $q$ it's; $q$"}},
       {"CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; END;\n"
        "SELECT g(1);",
        {"CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; END",
@@ -86,6 +96,31 @@ TEST_F(pg_fixture, the_splitter_corpus) {
       {"SELECT 1;;  ;SELECT 2", {"SELECT 1", "SELECT 2"}},
   };
   for (const auto& c : corpus) EXPECT_EQ(d.split_statements(c.script), c.statements) << c.script;
+}
+
+TEST_F(pg_fixture, an_unclosed_comment_quote_or_parenthesis_is_an_error_naming_its_line) {
+  for (const auto& [script, what] : std::vector<std::pair<std::string, std::string>>{
+           {"SELECT 1;\n/* a /* nested */ comment left open\nSELECT 2;", "line 2: a /* comment"},
+           {"SELECT 1;\nSELECT $body$ never closed;", "line 2: a dollar-quoted string"},
+           {"\n\nSELECT E'it\\'s;", "line 3: a quoted string"},
+           {"SELECT (1;\nSELECT 2;", "line 1: a parenthesis"}}) {
+    try {
+      d.split_statements(script);
+      ADD_FAILURE() << script << " was accepted";
+    } catch (const sdk::error& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST_F(pg_fixture, a_do_block_that_commits_runs_outside_a_transaction) {
+  auto out = sql("DO $$ BEGIN INSERT INTO t VALUES (1); COMMIT; END $$;\n"
+                 "DO LANGUAGE plpgsql 'BEGIN PERFORM 1; ROLLBACK; END';\n"
+                 "DO $$ BEGIN PERFORM commit_count FROM t; END $$;\n"
+                 "DO $$ BEGIN RAISE NOTICE 'COMMIT; later'; END $$;\n");
+  std::vector<bool> txn;
+  for (const auto& s : out) txn.push_back(s.transactional);
+  EXPECT_EQ(txn, (std::vector<bool>{false, false, true, true}));
 }
 
 TEST_F(pg_fixture, transaction_control_in_a_migration_is_refused) {

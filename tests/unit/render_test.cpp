@@ -10,6 +10,8 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <tuple>
+
 using namespace retort_test;
 namespace sdk = retort::sdk;
 namespace ops = retort::sdk::ops;
@@ -133,10 +135,31 @@ TEST_F(sqlite_fixture, splitter_respects_quotes_comments_and_triggers) {
       "-- only a comment at the end\n");
   ASSERT_EQ(parts.size(), 3u);
   EXPECT_EQ(parts[0], "CREATE TABLE a (x TEXT DEFAULT ';')");
-  EXPECT_EQ(parts[1], "-- a comment; with a semicolon\nINSERT INTO a VALUES ('it''s; fine')");
+  EXPECT_EQ(parts[1], "INSERT INTO a VALUES ('it''s; fine')");  // leading -- comments are dropped, as psql does
   EXPECT_NE(parts[2].find("CREATE TRIGGER"), std::string::npos);
   EXPECT_NE(parts[2].find("END"), std::string::npos);
   EXPECT_TRUE(d.split_statements("  \n-- nothing\n").empty());
+  // CREATE TEMP TRIGGER, a trigger whose body names END in a string, and EXPLAIN, as sqlite3_complete() reads them.
+  auto more = d.split_statements("CREATE TEMP TRIGGER t2 AFTER DELETE ON a BEGIN SELECT 'end;'; END; EXPLAIN SELECT 1; SELECT [we;ird], `b;c` FROM a");
+  ASSERT_EQ(more.size(), 3u) << more[0];
+  EXPECT_EQ(more[0], "CREATE TEMP TRIGGER t2 AFTER DELETE ON a BEGIN SELECT 'end;'; END");
+  EXPECT_EQ(more[2], "SELECT [we;ird], `b;c` FROM a");
+}
+
+TEST_F(sqlite_fixture, an_unclosed_comment_or_quote_is_an_error_naming_its_line) {
+  for (const auto& [script, line, what] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"SELECT 1;\n/* never closed\nSELECT 2;", "line 2", "a /* comment"},
+           {"SELECT 1;\n\nSELECT 'open;", "line 3", "a quoted string"},
+           {"SELECT \"x;", "line 1", "a quoted name"},
+           {"SELECT [x;", "line 1", "a quoted name"}}) {
+    try {
+      d.split_statements(script);
+      ADD_FAILURE() << script << " was accepted";
+    } catch (const sdk::error& e) {
+      EXPECT_NE(std::string(e.what()).find(line + ": " + what), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("never closed"), std::string::npos) << e.what();
+    }
+  }
 }
 
 namespace {
@@ -226,8 +249,8 @@ TEST_F(project, a_failing_migration_rolls_back_completely) {
   }
   // a stayed applied; b left nothing behind but its history row.
   EXPECT_EQ(store.read_heads(*conn), std::vector<std::string>{"a"});
-  EXPECT_TRUE(conn->has_table("users"));
-  EXPECT_FALSE(conn->has_table("half"));
+  EXPECT_TRUE(conn->find_table("", "users").exists);
+  EXPECT_FALSE(conn->find_table("", "half").exists);
   auto h = store.read_history(*conn, 10);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0][0], "b");

@@ -37,8 +37,7 @@ int cmd_stamp(context& ctx) {
   own.add_options()
       ("revisions", po::value<std::vector<std::string>>()->required(), "the revisions to record ('base' for none)")
       ("purge", po::bool_switch(), "delete every row first, whatever it holds")
-      ("sql", po::bool_switch(), "print the statements instead of running them")
-      ("lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another runner's lock");
+      ("sql", po::bool_switch(), "print the statements instead of running them");
   po::positional_options_description pos;
   pos.add("revisions", -1);
   auto vm = ctx.parse(own, pos);
@@ -53,12 +52,12 @@ int cmd_stamp(context& ctx) {
   if (vm["sql"].as<bool>()) {
     if (purge) throw sdk::error(sdk::error_kind::usage, "--purge needs the database's rows, so it cannot go with --sql");
     auto rows = stamped_rows(g, {}, targets_from({}), false);
-    for (const auto& sql : ctx.store().create_sql(nullptr)) ctx.out << sql << ";\n";
-    for (const auto& sql : ctx.store().transition_sql({}, ids_of(g, rows))) ctx.out << sql << ";\n";
+    for (const auto& sql : ctx.offline_store().create_sql(nullptr)) ctx.out << terminated(sql) << "\n";
+    for (const auto& sql : ctx.offline_store().transition_sql({}, ids_of(g, rows))) ctx.out << terminated(sql) << "\n";
     return 0;
   }
   run_options opts;
-  opts.lock_timeout = lock_timeout(vm["lock-timeout"].as<double>());
+  opts.lock_timeout = ctx.global.lock_timeout;
   runner rn(g, ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.stamp([&](const std::vector<rev>& current) { return stamped_rows(g, current, targets_from(current), purge); },
                          purge, opts);

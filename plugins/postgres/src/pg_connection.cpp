@@ -119,11 +119,12 @@ pg_connection::pg_connection(const sdk::url& u) : where_(u.redacted()) {
 
 pg_connection::~pg_connection() = default;
 
-void pg_connection::execute(std::string_view sql) {
-  guarded([&] {
+std::uint64_t pg_connection::execute(std::string_view sql) {
+  return guarded([&] {
     const std::string q(sql);
-    if (pq_->tx) pq_->tx->exec(q);  // a migration may SELECT: rows are allowed and dropped
-    else pqxx::nontransaction(*pq_->conn).exec(q);
+    // A migration may SELECT: rows are allowed and dropped.
+    pqxx::result r = pq_->tx ? pq_->tx->exec(q) : pqxx::nontransaction(*pq_->conn).exec(q);
+    return static_cast<std::uint64_t>(r.affected_rows());
   });
 }
 
@@ -214,10 +215,23 @@ void pg_connection::unlock(std::string_view key) {
   });
 }
 
-bool pg_connection::has_table(std::string_view name) {
-  return !query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",
-                {std::string(name)})
-              .empty();
+sdk::table_place pg_connection::find_table(std::string_view schema, std::string_view name) {
+  const std::string wanted(schema.empty() ? std::string_view(schema_) : schema);
+  if (!wanted.empty())
+    return {wanted, !query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = ? AND tablename = ?",
+                           {wanted, std::string(name)})
+                         .empty()};
+  // Where an unqualified name resolves through the search_path now, else where CREATE TABLE would go.
+  auto r = query("SELECT (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+                 "c.relnamespace WHERE c.oid = pg_catalog.to_regclass(pg_catalog.quote_ident(?))), "
+                 "pg_catalog.current_schema()",
+                 {std::string(name)});
+  if (r.at(0)[0]) return {*r[0][0], true};
+  if (r[0][1]) return {*r[0][1], false};
+  throw sdk::error(sdk::error_kind::input,
+                   "the search_path of " + where_ +
+                       " names no schema that exists, so there is nowhere to create retort's tables; set `schema` in "
+                       "retort.toml, or fix the role's search_path");
 }
 
 sdk::schema pg_connection::introspect() {

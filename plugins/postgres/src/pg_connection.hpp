@@ -19,14 +19,15 @@ class pg_connection final : public sdk::connection {
   explicit pg_connection(const sdk::url& where);
   ~pg_connection() override;
 
-  void execute(std::string_view sql) override;
+  std::uint64_t execute(std::string_view sql) override;
   std::vector<sdk::row> query(std::string_view sql, const std::vector<sdk::param>& params) override;
   void begin(std::chrono::milliseconds timeout) override;
   void commit() override;
   void rollback() override;
   void lock(std::string_view key, std::chrono::milliseconds timeout) override;
   void unlock(std::string_view key) override;
-  bool has_table(std::string_view name) override;
+  void set_lock_wait(std::chrono::milliseconds) override {}  // statements wait by lock_timeout guards
+  sdk::table_place find_table(std::string_view schema, std::string_view name) override;
   sdk::schema introspect() override;
   std::string server_version() override;
 

@@ -15,29 +15,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
-/// The statement's words in lower case, comments and literals skipped: enough to recognise it.
-std::vector<std::string> leading_words(std::string_view sql, std::size_t count) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < sql.size() && out.size() < count;) {
-    char c = sql[i];
-    if (std::isspace(static_cast<unsigned char>(c))) ++i;
-    else if (sql.compare(i, 2, "--") == 0) i = std::min(sql.size(), sql.find('\n', i) == std::string_view::npos ? sql.size() : sql.find('\n', i));
-    else if (sql.compare(i, 2, "/*") == 0) i = sql.find("*/", i + 2) == std::string_view::npos ? sql.size() : sql.find("*/", i + 2) + 2;
-    else if (word_char(c)) {
-      std::size_t j = i;
-      while (j < sql.size() && word_char(sql[j])) ++j;
-      out.push_back(lower(sql.substr(i, j - i)));
-      i = j;
-    } else {
-      out.emplace_back(1, c);
-      ++i;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 sdk::capabilities pg_dialect::caps() const {
@@ -66,7 +43,7 @@ std::string pg_dialect::autoincrement_sql(const sdk::column& c) const {
 }
 
 bool pg_dialect::transactional(const std::string& sql) const {
-  auto w = leading_words(sql, 16);
+  auto w = sdk::leading_words(sql, syntax(), 16);
   auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
   // CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX [(…)] kind CONCURRENTLY:
   // the keyword where the grammar puts it, not a column that happens to be called that.
@@ -83,87 +60,11 @@ bool pg_dialect::transactional(const std::string& sql) const {
   if (at(0) == "vacuum") return false;
   if ((at(0) == "create" || at(0) == "drop") && (at(1) == "database" || at(1) == "tablespace")) return false;
   if (at(0) == "alter" && at(1) == "system") return false;
-  return true;
+  // A DO block that COMMITs (PostgreSQL 11+) fails inside a transaction block: run it on its own.
+  return !sdk::do_block_ends_transaction(sql, syntax());
 }
 
-std::vector<std::string> pg_dialect::split_statements(std::string_view script) const {
-  std::vector<std::string> out;
-  std::size_t start = 0, i = 0;
-  int atomic = 0, cases = 0;  // inside BEGIN ATOMIC … END, and CASE … END within it
-  std::string prev_word;
-  auto flush = [&](std::size_t end) {
-    std::string_view s = script.substr(start, end - start);
-    auto words = leading_words(s, 1);
-    if (!words.empty()) {  // anything but whitespace and comments
-      auto b = s.find_first_not_of(" \t\r\n");
-      auto e = s.find_last_not_of(" \t\r\n");
-      out.emplace_back(s.substr(b, e - b + 1));
-    }
-    start = end + 1;
-  };
-  while (i < script.size()) {
-    char c = script[i];
-    if (c == '\'' ) {
-      // E'…' strings take backslash escapes; standard strings only doubled quotes.
-      bool escapes = i > 0 && (script[i - 1] == 'E' || script[i - 1] == 'e') && (i < 2 || !word_char(script[i - 2]));
-      ++i;
-      while (i < script.size()) {
-        if (escapes && script[i] == '\\') i += 2;
-        else if (script[i] == '\'' && i + 1 < script.size() && script[i + 1] == '\'') i += 2;
-        else if (script[i] == '\'') break;
-        else ++i;
-      }
-      ++i;
-    } else if (c == '"') {
-      auto end = script.find('"', i + 1);
-      while (end != std::string_view::npos && end + 1 < script.size() && script[end + 1] == '"') end = script.find('"', end + 2);
-      i = end == std::string_view::npos ? script.size() : end + 1;
-    } else if (c == '$' && (i == 0 || !word_char(script[i - 1]))) {
-      // $tag$ … $tag$ (the tag may be empty)
-      std::size_t j = i + 1;
-      while (j < script.size() && (std::isalnum(static_cast<unsigned char>(script[j])) || script[j] == '_')) ++j;
-      if (j < script.size() && script[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(script[i + 1])))) {
-        std::string_view tag = script.substr(i, j - i + 1);
-        auto end = script.find(tag, j + 1);
-        i = end == std::string_view::npos ? script.size() : end + tag.size();
-      } else {
-        ++i;  // $1, a parameter
-      }
-    } else if (script.compare(i, 2, "--") == 0) {
-      auto nl = script.find('\n', i);
-      i = nl == std::string_view::npos ? script.size() : nl + 1;
-    } else if (script.compare(i, 2, "/*") == 0) {
-      int depth = 1;  // PostgreSQL's block comments nest
-      i += 2;
-      while (i < script.size() && depth > 0) {
-        if (script.compare(i, 2, "/*") == 0) ++depth, i += 2;
-        else if (script.compare(i, 2, "*/") == 0) --depth, i += 2;
-        else ++i;
-      }
-    } else if (word_char(c)) {
-      std::size_t j = i;
-      while (j < script.size() && word_char(script[j])) ++j;
-      std::string word = lower(script.substr(i, j - i));
-      if (word == "atomic" && prev_word == "begin") ++atomic;
-      else if (atomic && word == "case") ++cases;
-      else if (atomic && word == "end") {
-        if (cases) --cases;
-        else --atomic;
-      }
-      prev_word = word;
-      i = j;
-    } else if (c == ';' && atomic == 0) {
-      flush(i);
-      ++i;
-      prev_word.clear();
-    } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) prev_word.clear();
-      ++i;
-    }
-  }
-  if (start < script.size()) flush(script.size());
-  return out;
-}
+sdk::sql_syntax pg_dialect::syntax() const { return sdk::sql_syntax::postgresql(); }
 
 std::string pg_dialect::timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const {
   // Session-wide, not SET LOCAL, so it also guards statements that run outside a transaction.

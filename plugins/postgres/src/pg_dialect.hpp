@@ -13,8 +13,6 @@ class pg_dialect final : public sdk::sql_dialect {
   std::string name() const override { return "postgresql"; }
   std::vector<std::string> schemes() const override { return {"postgresql", "postgres"}; }
   sdk::capabilities caps() const override;
-  /// Quotes, E'' strings, "identifiers", $tag$ bodies, nested /* */ comments and BEGIN ATOMIC … END.
-  std::vector<std::string> split_statements(std::string_view script) const override;
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
   std::string timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const override;
 
@@ -23,7 +21,11 @@ class pg_dialect final : public sdk::sql_dialect {
   std::string autoincrement_sql(const sdk::column& c) const override;
   /// CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, VACUUM, CREATE/DROP DATABASE and
   /// TABLESPACE, ALTER SYSTEM: PostgreSQL refuses them inside a transaction block.
+  /// A DO block that COMMITs or ROLLBACKs counts as one of them.
   bool transactional(const std::string& sql) const override;
+  /// E'' strings, $tag$ bodies, nested /* */ comments, and psql's rule for what holds a `;` inside a
+  /// statement (parentheses, BEGIN … END in CREATE FUNCTION), so files split as `psql -f` splits them.
+  sdk::sql_syntax syntax() const override;
 };
 
 }  // namespace retort_postgres

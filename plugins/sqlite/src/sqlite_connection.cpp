@@ -50,9 +50,10 @@ void sqlite_connection::fail(int rc, std::string_view sql) const {
   throw sdk::error(sdk::error_kind::database, msg).with_native_code(rc);
 }
 
-void sqlite_connection::execute(std::string_view sql) {
+std::uint64_t sqlite_connection::execute(std::string_view sql) {
   const char* tail = sql.data();
   const char* end = sql.data() + sql.size();
+  const sqlite3_int64 before = sqlite3_total_changes64(db_);
   while (tail < end) {
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &raw, &tail);
@@ -63,9 +64,20 @@ void sqlite_connection::execute(std::string_view sql) {
     }
     if (rc != SQLITE_DONE) fail(rc, sql);
   }
+  // sqlite3_changes() keeps the count of the last INSERT, UPDATE or DELETE even after a statement
+  // of another kind; the total's growth is what these statements changed.
+  return static_cast<std::uint64_t>(sqlite3_total_changes64(db_) - before);
 }
 
 std::vector<sdk::row> sqlite_connection::query(std::string_view sql, const std::vector<sdk::param>& params) {
+  // retort's own reads: a "name" that is not a column must be an error, not SQLite's legacy
+  // reading of it as a string (a version table without version_num would read as 'version_num').
+  // Migrations' statements go through execute() and keep SQLite's default.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  struct restore {
+    sqlite3* db;
+    ~restore() { sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 1, nullptr); }
+  } dqs{db_};
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   if (rc != SQLITE_OK) fail(rc, sql);
@@ -132,8 +144,12 @@ void sqlite_connection::rollback() {
   execute("PRAGMA foreign_keys = ON");
 }
 
-bool sqlite_connection::has_table(std::string_view name) {
-  return !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", {std::string(name)}).empty();
+void sqlite_connection::set_lock_wait(std::chrono::milliseconds timeout) {
+  sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+}
+
+sdk::table_place sqlite_connection::find_table(std::string_view, std::string_view name) {
+  return {"main", !query("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", {std::string(name)}).empty()};
 }
 
 sdk::schema sqlite_connection::introspect() {

@@ -18,7 +18,7 @@ class sqlite_connection final : public sdk::connection {
   explicit sqlite_connection(const sdk::url& where);
   ~sqlite_connection() override;
 
-  void execute(std::string_view sql) override;
+  std::uint64_t execute(std::string_view sql) override;
   std::vector<sdk::row> query(std::string_view sql, const std::vector<sdk::param>& params) override;
   void begin(std::chrono::milliseconds timeout) override;
   void commit() override;
@@ -27,7 +27,9 @@ class sqlite_connection final : public sdk::connection {
   /// every statement of the run waits for another writer that long.
   void lock(std::string_view, std::chrono::milliseconds timeout) override;
   void unlock(std::string_view) override {}
-  bool has_table(std::string_view name) override;
+  void set_lock_wait(std::chrono::milliseconds timeout) override;
+  /// Always the `main` schema: a TEMP table of the same name cannot shadow it.
+  sdk::table_place find_table(std::string_view schema, std::string_view name) override;
   sdk::schema introspect() override;
   std::string server_version() override;
 

@@ -6,7 +6,6 @@
 #include <retort/sdk/apply.hpp>
 #include <retort/sdk/error.hpp>
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -68,65 +67,7 @@ const std::vector<std::pair<std::string, std::string>>& sqlite_dialect::type_nam
   return names;
 }
 
-std::vector<std::string> sqlite_dialect::split_statements(std::string_view script) const {
-  // Quotes and comments are skipped by hand; at each ';' outside them, sqlite3_complete() says
-  // whether the statement is whole (it is not inside CREATE TRIGGER … BEGIN … END).
-  std::vector<std::string> out;
-  std::string current;
-  auto flush = [&](bool at_end) {
-    std::string s = current;
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) {
-      current.clear();
-      return;
-    }
-    if (!at_end && !sqlite3_complete((s + ";").c_str())) {
-      current += ';';
-      return;
-    }
-    // Drop statements that are only comments.
-    bool only_comments = true;
-    for (std::size_t i = 0; i < s.size() && only_comments;) {
-      if (std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-      else if (s.compare(i, 2, "--") == 0) i = s.find('\n', i) == std::string::npos ? s.size() : s.find('\n', i);
-      else if (s.compare(i, 2, "/*") == 0) i = s.find("*/", i + 2) == std::string::npos ? s.size() : s.find("*/", i + 2) + 2;
-      else only_comments = false;
-    }
-    if (!only_comments) {
-      auto e = s.find_last_not_of(" \t\r\n");
-      out.push_back(s.substr(b, e - b + 1));
-    }
-    current.clear();
-  };
-  for (std::size_t i = 0; i < script.size(); ++i) {
-    char c = script[i];
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      char close = c == '[' ? ']' : c;
-      auto end = script.find(close, i + 1);
-      while (end != std::string_view::npos && close != ']' && end + 1 < script.size() && script[end + 1] == close)
-        end = script.find(close, end + 2);  // a doubled quote is part of the string
-      end = end == std::string_view::npos ? script.size() - 1 : end;
-      current.append(script.substr(i, end - i + 1));
-      i = end;
-    } else if (c == '-' && i + 1 < script.size() && script[i + 1] == '-') {
-      auto end = script.find('\n', i);
-      end = end == std::string_view::npos ? script.size() - 1 : end;
-      current.append(script.substr(i, end - i + 1));
-      i = end;
-    } else if (c == '/' && i + 1 < script.size() && script[i + 1] == '*') {
-      auto end = script.find("*/", i + 2);
-      end = end == std::string_view::npos ? script.size() - 1 : end + 1;
-      current.append(script.substr(i, end - i + 1));
-      i = end;
-    } else if (c == ';') {
-      flush(false);
-    } else {
-      current += c;
-    }
-  }
-  flush(true);
-  return out;
-}
+sdk::sql_syntax sqlite_dialect::syntax() const { return sdk::sql_syntax::sqlite(); }
 
 std::string sqlite_dialect::autoincrement_sql(const sdk::column&) const {
   // An INTEGER PRIMARY KEY is SQLite's rowid: that is what autoincrement means here (without the

@@ -14,13 +14,14 @@ class sqlite_dialect final : public sdk::sql_dialect {
   std::string name() const override { return "sqlite"; }
   std::vector<std::string> schemes() const override { return {"sqlite"}; }
   sdk::capabilities caps() const override;
-  std::vector<std::string> split_statements(std::string_view script) const override;
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
 
  protected:
   const std::vector<std::pair<std::string, std::string>>& type_names() const override;
   std::string autoincrement_sql(const sdk::column&) const override;
   std::string default_sql(const std::string& value) const override;
+  /// `[name]` and backticks, and sqlite3_complete()'s rule for CREATE TRIGGER … END.
+  sdk::sql_syntax syntax() const override;
 
   // What SQLite cannot ALTER in place goes through a rebuild.
   using sdk::sql_dialect::render_op;

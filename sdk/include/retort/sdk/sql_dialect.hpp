@@ -4,6 +4,7 @@
 
 #include <retort/sdk/dialect.hpp>
 #include <retort/sdk/error.hpp>
+#include <retort/sdk/sql_lexer.hpp>
 
 #include <cctype>
 #include <string>
@@ -40,6 +41,11 @@ class sql_dialect : public dialect {
     return std::visit([&](const auto& o) { return render_op(o, before); }, op);
   }
 
+  /// Splits with the SDK's lexer and this dialect's syntax().
+  std::vector<std::string> split_statements(std::string_view script) const override {
+    return split_sql(script, syntax());
+  }
+
  protected:
   // --- pieces ---------------------------------------------------------------------------------
 
@@ -54,6 +60,8 @@ class sql_dialect : public dialect {
   virtual std::string default_sql(const std::string& value) const { return value; }
   /// Whether a statement may run inside a transaction (PostgreSQL: not CREATE INDEX CONCURRENTLY).
   virtual bool transactional(const std::string& /*sql*/) const { return true; }
+  /// The lexical rules of this dialect's SQL: quotes, comments, what holds a `;` inside a statement.
+  virtual sql_syntax syntax() const { return {}; }
 
   /// "a", "b" → "\"a\", \"b\"".
   std::string list(const std::vector<std::string>& names) const {
@@ -177,7 +185,8 @@ class sql_dialect : public dialect {
     std::vector<statement> out;
     for (auto& s : split_statements(o.text)) {
       // A COMMIT in a migration would end the runner's transaction and leave the rest unguarded.
-      const std::string w = first_word(s);
+      const auto words = leading_words(s, syntax(), 1);
+      const std::string w = words.empty() ? std::string() : words.front();
       if (w == "begin" || w == "commit" || w == "rollback" || w == "end" || w == "start" || w == "abort")
         throw error(error_kind::input, "transaction control (`" + s.substr(0, 40) +
                                            "`) is not allowed in a migration: retort runs each migration in a "
@@ -197,19 +206,6 @@ class sql_dialect : public dialect {
       if (c == q) out += c;
     }
     return out + q;
-  }
-  /// The first word of a statement, lower case, comments skipped.
-  static std::string first_word(std::string_view sql) {
-    std::size_t i = 0;
-    while (i < sql.size()) {
-      if (std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
-      else if (sql.compare(i, 2, "--") == 0) i = sql.find('\n', i) == std::string_view::npos ? sql.size() : sql.find('\n', i);
-      else if (sql.compare(i, 2, "/*") == 0) i = sql.find("*/", i) == std::string_view::npos ? sql.size() : sql.find("*/", i) + 2;
-      else break;
-    }
-    std::string w;
-    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) w += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i++])));
-    return w;
   }
   static std::string trimmed(const std::string& s) {
     auto b = s.find_first_not_of(" \t");
