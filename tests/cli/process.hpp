@@ -94,6 +94,16 @@ inline std::vector<std::vector<std::string>> query(const fs::path& db, const std
   return rows;
 }
 
+/// Runs statements on an SQLite file, as a user with the sqlite3 shell would.
+inline void exec(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  char* msg = nullptr;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK || sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK)
+    ADD_FAILURE() << sql << ": " << (msg ? msg : sqlite3_errmsg(h));
+  sqlite3_free(msg);
+  sqlite3_close(h);
+}
+
 /// One column of a query, flattened.
 inline std::vector<std::string> column(const fs::path& db, const std::string& sql) {
   std::vector<std::string> out;
