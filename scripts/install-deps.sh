@@ -8,6 +8,9 @@ packages=(
   libsqlite3-dev sqlite3 libtomlplusplus-dev libssl-dev libgtest-dev
   libpqxx-dev postgresql-15
   python3-alembic   # the differential test and the benchmark compare with Alembic
+  clang-14 libclang-rt-14-dev   # the libFuzzer targets (tests/fuzz)
+  # The differential splitter test's corpus (tests/differential/splitter_diff.py):
+  pdns-backend-pgsql pdns-backend-sqlite3 freeradius-config kamailio-postgres-modules kamailio-sqlite-modules
 )
 missing=()
 for p in "${packages[@]}"; do

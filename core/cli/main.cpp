@@ -7,6 +7,7 @@
 #include <boost/program_options/errors.hpp>
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -83,6 +84,10 @@ int main(int argc, char** argv) {
   } catch (const sdk::error& e) {
     std::cerr << "retort: error: " << redact(e.what()) << "\n";
     return exit_code(e.kind());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path that is not what it must be (a file where a directory goes, no permission): bad files.
+    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    return 2;
   } catch (const boost::program_options::error& e) {
     std::cerr << "retort " << name << ": error: " << redact(e.what()) << "\n(see `retort " << name << " --help`)\n";
     return 2;

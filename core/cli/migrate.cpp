@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace retort::cli {
@@ -73,6 +74,15 @@ int migrate(context& ctx, direction dir) {
       start = g.heads();
     }
     auto plan = planner_for(g, dir, target)(start);
+    if (plan.empty() && !start.empty()) {
+      // A range whose end is below its start goes the other way; one that ends where it starts is empty.
+      const auto to = resolve_target(g, target, start);
+      const auto above_to = g.closure(to);
+      if (up && std::any_of(start.begin(), start.end(), [&](rev r) { return !above_to[r]; }))
+        throw sdk::error(sdk::error_kind::usage, "the range " + vm["target"].as<std::string>() + " goes down: " + target +
+                                                     " is below the start; write it `retort downgrade --sql " +
+                                                     vm["target"].as<std::string>() + "`");
+    }
     render_plan(plan, g, start, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
     return 0;

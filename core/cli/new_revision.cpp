@@ -33,6 +33,22 @@ std::string slug(const std::string& message) {
   return out.empty() ? "migration" : out;
 }
 
+/// What makes a message unfit for a file's header: bytes that are not UTF-8 (TOML cannot hold them)
+/// or control characters other than tab and newline. Empty when it is fine.
+std::string text_problem(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
+    if (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n')
+      return "the message holds a control character (byte " + std::to_string(i + 1) + "); write it as text";
+    i += n;
+  }
+  return {};
+}
+
 }  // namespace
 
 fs::path write_revision(context& ctx, new_revision spec) {
@@ -41,11 +57,11 @@ fs::path write_revision(context& ctx, new_revision spec) {
     do spec.id = random_id();
     while (g.find(spec.id));
   }
-  if (!valid_revision_id(spec.id))
-    throw sdk::error(sdk::error_kind::usage, "'" + spec.id + "' is not a valid revision id (letters, digits, _ and -, at most 64)");
+  if (auto why = revision_id_problem(spec.id); !why.empty()) throw sdk::error(sdk::error_kind::usage, "--rev-id: " + why);
   if (g.find(spec.id)) throw sdk::error(sdk::error_kind::usage, "revision " + spec.id + " already exists");
+  if (auto why = text_problem(spec.message); !why.empty()) throw sdk::error(sdk::error_kind::usage, "-m: " + why);
   for (const auto& l : spec.branch_labels) {
-    if (!valid_revision_id(l)) throw sdk::error(sdk::error_kind::usage, "'" + l + "' is not a valid branch label");
+    if (auto why = revision_id_problem(l); !why.empty()) throw sdk::error(sdk::error_kind::usage, "--branch-label: " + why);
     if (g.find_label(l) || g.find(l)) throw sdk::error(sdk::error_kind::usage, "branch label '" + l + "' is already taken");
   }
   std::time_t now = std::time(nullptr);

@@ -97,6 +97,9 @@ void init_project(const fs::path& project_dir, const fs::path& script_dir) {
   const fs::path toml = project_dir / "retort.toml";
   if (fs::exists(toml))
     throw sdk::error(sdk::error_kind::usage, toml.string() + " already exists; retort init does not overwrite it");
+  for (const auto& p : {script_dir, script_dir / "versions"})
+    if (fs::exists(p) && !fs::is_directory(p))
+      throw sdk::error(sdk::error_kind::usage, p.string() + " exists and is not a directory; name another directory for retort init");
   const fs::path versions = script_dir / "versions";
   if (fs::exists(versions) && !fs::is_empty(versions))
     throw sdk::error(sdk::error_kind::usage, versions.string() + " already holds files; retort init does not touch them");

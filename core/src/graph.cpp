@@ -4,6 +4,7 @@
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
+#include <array>
 #include <queue>
 
 namespace retort {
@@ -114,14 +115,18 @@ std::vector<revision_graph::rev> revision_graph::with_prefix(std::string_view pr
   return out;
 }
 
-std::vector<char> revision_graph::closure(const std::vector<rev>& from) const {
-  std::vector<char> in(nodes_.size(), 0);
-  std::vector<rev> stack(from.begin(), from.end());
+namespace {
+
+/// `from` and everything reachable from it through the edges `edges_of` gives, as a membership vector.
+template <class Edges>
+std::vector<char> reach(std::size_t n, const std::vector<revision_graph::rev>& from, Edges edges_of) {
+  std::vector<char> in(n, 0);
+  std::vector<revision_graph::rev> stack(from.begin(), from.end());
   for (auto r : from) in[r] = 1;
   while (!stack.empty()) {
-    rev r = stack.back();
+    auto r = stack.back();
     stack.pop_back();
-    for (const auto* edges : {&nodes_[r].parents, &nodes_[r].deps})
+    for (const auto* edges : edges_of(r))
       for (auto p : *edges)
         if (!in[p]) {
           in[p] = 1;
@@ -131,25 +136,18 @@ std::vector<char> revision_graph::closure(const std::vector<rev>& from) const {
   return in;
 }
 
+}  // namespace
+
+std::vector<char> revision_graph::closure(const std::vector<rev>& from) const {
+  return reach(nodes_.size(), from, [&](rev r) { return std::array{&nodes_[r].parents, &nodes_[r].deps}; });
+}
+
+std::vector<char> revision_graph::lineage(const std::vector<rev>& from) const {
+  return reach(nodes_.size(), from, [&](rev r) { return std::array{&nodes_[r].parents}; });
+}
+
 std::vector<char> revision_graph::above(const std::vector<rev>& from) const {
-  std::vector<char> out(nodes_.size(), 0);
-  std::vector<rev> stack;
-  for (auto r : from)
-    if (!out[r]) {
-      out[r] = 1;
-      stack.push_back(r);
-    }
-  while (!stack.empty()) {
-    rev r = stack.back();
-    stack.pop_back();
-    for (const auto* edges : {&nodes_[r].children, &nodes_[r].dependents})
-      for (auto c : *edges)
-        if (!out[c]) {
-          out[c] = 1;
-          stack.push_back(c);
-        }
-  }
-  return out;
+  return reach(nodes_.size(), from, [&](rev r) { return std::array{&nodes_[r].children, &nodes_[r].dependents}; });
 }
 
 std::vector<char> revision_graph::descendants(const std::vector<rev>& from) const {

@@ -44,6 +44,8 @@ class revision_graph {
 
   /// `from` and everything it descends from (parents and dependencies), as a membership vector.
   std::vector<char> closure(const std::vector<rev>& from) const;
+  /// `from` and its ancestors through down_revision alone: the lines the revisions stand on.
+  std::vector<char> lineage(const std::vector<rev>& from) const;
   /// What a downgrade to `from` must revert: the children of `from`, transitively, and whatever
   /// depends on a revision reverted that way (not what depends on `from`, which stays). A
   /// membership vector, without `from` itself.

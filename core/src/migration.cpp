@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <optional>
 #include <sstream>
 
@@ -20,8 +21,7 @@ namespace {
 }
 
 void check_id(const sdk::fields& f, std::string_view key, const std::string& id) {
-  if (!valid_revision_id(id))
-    f.fail(*f.find(key), key, "'" + id + "' is not a valid revision id (letters, digits, _ and -, at most 64)");
+  if (auto why = revision_id_problem(id); !why.empty()) f.fail(*f.find(key), key, why);
 }
 
 /// Top-level keys come before the first table header in TOML, so the header can be read from the
@@ -131,10 +131,15 @@ std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, st
 
 namespace {
 
-void read_toml_header(migration& m, const sdk::value& root) {
-  sdk::fields f(root, "migration");
+/// Every key a migration file's top level may hold.
+void only_migration_keys(const sdk::fields& f) {
   f.only({"revision", "down_revision", "branch_labels", "depends_on", "message", "transactional", "lock_timeout",
           "statement_timeout", "upgrade", "downgrade"});
+}
+
+void read_toml_header(migration& m, const sdk::value& root) {
+  sdk::fields f(root, "migration");
+  only_migration_keys(f);
   m.id = f.required_string("revision");
   check_id(f, "revision", m.id);
   for (auto& p : f.strings("down_revision"))
@@ -203,8 +208,7 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       for (std::string w; ws >> w;) words.push_back(w);
       auto ids = [&](const char* what) {
         for (const auto& w : words)
-          if (!valid_revision_id(w))
-            fail_at(path, line_no, "field '" + std::string(what) + "': '" + w + "' is not a valid revision id");
+          if (auto why = revision_id_problem(w); !why.empty()) fail_at(path, line_no, "field '" + std::string(what) + "': " + why);
         return words;
       };
       if (key == "revision") {
@@ -320,10 +324,22 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
   return std::chrono::milliseconds(static_cast<long long>(value * ms + 0.5));
 }
 
-bool valid_revision_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+std::string revision_id_problem(std::string_view id) {
+  const std::string quoted = "'" + std::string(id) + "'";
+  if (id.empty()) return "an empty revision id or branch label";
+  if (id.size() > 64) return quoted + " is longer than 64 characters";
+  if (!std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }))
+    return quoted + " is not a valid revision id or branch label: letters, digits, _ and - only";
+  if (id.front() == '-') return quoted + " starts with '-', which a target reads as a relative step (-1)";
+  std::string lower;
+  for (char c : id) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"head", "heads", "base", "current"})
+    if (lower == word)
+      return quoted + " is a reserved word: head, heads, base and current are targets, so no revision or label may be called so";
+  return {};
 }
+
+bool valid_revision_id(std::string_view id) { return revision_id_problem(id).empty(); }
 
 migration read_migration_header(const fs::path& path) { return parse_migration_header(read_file(path), path); }
 
@@ -374,6 +390,9 @@ migration_body parse_migration_body(const migration& m, std::string_view file_te
     return body;
   }
   sdk::value root = parse_toml(text, m.path.string());
+  // The header was read from the text before the first [table]: the tables are checked here, so a
+  // `[[upgrad]]` is an error rather than a migration with nothing in it.
+  only_migration_keys(sdk::fields(root, "migration"));
   bool present = false;  // an empty or missing [[upgrade]] is a no-op migration
   body.upgrade = read_ops(m, root, "upgrade", catalog, present);
   body.downgrade = read_ops(m, root, "downgrade", catalog, body.has_downgrade);
@@ -414,7 +433,14 @@ std::string toml_string(std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
-      default: out += c;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {  // TOML allows no other control character raw
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
     }
   }
   return out + "\"";

@@ -44,7 +44,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
 /// file:line:field.
 std::optional<std::chrono::milliseconds> duration_field(const sdk::fields& f, std::string_view key);
 
-/// Letters, digits, `_` and `-`, at most 64 characters.
+/// Letters, digits, `_` and `-`, at most 64 characters, not starting with `-` and not a word the
+/// target grammar reserves (head, heads, base, current, in any case); the same for branch labels.
+/// Empty when `id` is fine, else what is wrong with it.
+std::string revision_id_problem(std::string_view id);
 bool valid_revision_id(std::string_view id);
 
 /// Reads the header of a `.toml` or `.sql` migration; errors name file:line:field.

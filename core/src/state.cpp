@@ -1,6 +1,7 @@
 // state.cpp — the version table and the history log, as SQL the dialect renders.
 #include "state.hpp"
 
+#include <retort/sdk/error.hpp>
 #include <retort/sdk/ops.hpp>
 
 #include <algorithm>
@@ -155,7 +156,16 @@ std::string version_store::last_history_id(sdk::connection& conn) const {
 std::vector<std::string> version_store::read_heads(sdk::connection& conn, bool known_to_exist) const {
   std::vector<std::string> out;
   if (!known_to_exist && !exists(conn, version_table_)) return out;
-  for (auto& r : conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + qualified(version_table_)))
+  std::vector<sdk::row> rows;
+  try {
+    rows = conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + qualified(version_table_));
+  } catch (const sdk::error& e) {
+    // Most likely a table of the application's that happens to have the name.
+    throw sdk::error(e.kind(), "cannot read the version table " + qualified(version_table_) +
+                                   " (it needs a version_num column; is it a table of the application's? set "
+                                   "version_table in retort.toml to another name): " + e.what());
+  }
+  for (auto& r : rows)
     if (!r.empty() && r[0]) out.push_back(*r[0]);
   std::sort(out.begin(), out.end());
   return out;

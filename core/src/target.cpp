@@ -6,6 +6,7 @@
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -15,6 +16,23 @@ namespace {
 [[noreturn]] void bad_target(const std::string& what) { throw sdk::error(sdk::error_kind::usage, what); }
 
 std::string list_ids(const revision_graph& g, const std::vector<rev>& revs) { return join(ids_of(g, revs)); }
+
+/// The N of +N, -N, REV+N, REV@-N: digits only, at most a million steps (a graph that long is 100 times
+/// the largest retort is measured on). Nothing for text that is not all digits.
+std::optional<long> digits_of(std::string_view digits) {
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return std::nullopt;
+  long n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  return ec == std::errc() && end == digits.data() + digits.size() && n <= 1'000'000 ? n : 1'000'001;
+}
+
+long step_count(std::string_view text, std::string_view digits) {
+  auto n = digits_of(digits);
+  if (!n) bad_target("'" + std::string(text) + "': the number of steps must be digits");
+  if (*n > 1'000'000) bad_target("'" + std::string(text) + "': " + std::string(digits) + " steps is too many (at most 1000000)");
+  return *n;
+}
 
 std::vector<rev> single_head(const revision_graph& g) {
   if (g.heads().size() > 1)
@@ -104,24 +122,34 @@ std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::
                                                  const std::vector<rev>& current) {
   auto at = text.rfind("@-");
   if (at == std::string_view::npos || at == 0) return std::nullopt;
-  std::string_view digits = text.substr(at + 2);
-  long n = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || end != digits.data() + digits.size() || n <= 0) return std::nullopt;
+  const long n = step_count(text, text.substr(at + 2));
+  if (n == 0) bad_target("'" + std::string(text) + "': REV@-N takes a number of steps from 1");
   const rev anchor = resolve_revision(g, text.substr(0, at));
-  // The current head on the anchor's line: the anchor itself, or the head above it.
+  // A line follows down_revision only: its heads are the applied revisions no applied child stands
+  // on (a dependent does not end a line; it is reverted with what it depends on).
+  const auto applied = g.closure(current);
+  std::vector<rev> line_heads;
+  for (rev r = 0; r < g.size(); ++r)
+    if (applied[r] && std::none_of(g.children(r).begin(), g.children(r).end(), [&](rev c) { return applied[c]; }))
+      line_heads.push_back(r);
+  // The anchor's line upwards: what descends from it through children alone.
+  std::vector<char> up_line(g.size(), 0);
+  up_line[anchor] = 1;
+  for (rev r = anchor; r < g.size(); ++r)  // topological order: parents come first
+    if (!up_line[r])
+      for (auto p : g.parents(r)) up_line[r] = up_line[r] || up_line[p];
   std::vector<rev> on_line;
-  for (auto h : current)
-    if (g.closure({h})[anchor]) on_line.push_back(h);
+  for (auto h : line_heads)
+    if (up_line[h]) on_line.push_back(h);
   if (on_line.empty())
     bad_target("'" + std::string(text) + "': " + g.at(anchor).id + " is not applied; `retort current` shows the heads");
   if (on_line.size() > 1)
     bad_target("'" + std::string(text) + "' is ambiguous: " + g.at(anchor).id + " is under several heads (" +
                list_ids(g, on_line) + "); name one of them");
   std::vector<rev> others;
-  for (auto h : current)
+  for (auto h : line_heads)
     if (h != on_line.front()) others.push_back(h);
-  const auto shared = g.closure(others);
+  const auto shared = g.lineage(others);
   std::vector<rev> revert;
   rev r = on_line.front();
   for (long i = 0; i < n; ++i) {
@@ -169,9 +197,8 @@ std::vector<rev> resolve_target(const revision_graph& g, std::string_view text, 
   auto sign = text.find_last_of("+-");
   if (sign != std::string_view::npos && sign + 1 < text.size()) {
     std::string_view digits = text.substr(sign + 1);
-    long n = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec == std::errc() && end == digits.data() + digits.size()) {
+    if (digits_of(digits)) {
+      const long n = step_count(text, digits);
       std::string_view anchor = text.substr(0, sign);
       std::vector<rev> from = anchor.empty() ? current : resolve_plain(g, anchor, current);
       return walk(g, std::move(from), text[sign] == '+' ? n : -n, text);

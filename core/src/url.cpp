@@ -36,6 +36,8 @@ std::string percent_decode(std::string_view s) {
     int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
     int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
     if (hi < 0 || lo < 0) bad_url("a '%' not followed by two hex digits");
+    // A NUL would end the string where the C libraries read it: sqlite:///x%00y.db would open x.
+    if (hi == 0 && lo == 0) bad_url("%00 (a NUL byte) cannot be part of a URL");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
@@ -44,6 +46,7 @@ std::string percent_decode(std::string_view s) {
 
 sdk::url parse_url(std::string_view text) {
   sdk::url u;
+  if (text.find('\0') != std::string_view::npos) bad_url("a NUL byte cannot be part of a URL");
   auto sep = text.find("://");
   if (sep == std::string_view::npos) bad_url("no '://' after the scheme");
   std::string scheme(text.substr(0, sep));

@@ -144,6 +144,9 @@ TEST_F(sqlite_fixture, splitter_respects_quotes_comments_and_triggers) {
   ASSERT_EQ(more.size(), 3u) << more[0];
   EXPECT_EQ(more[0], "CREATE TEMP TRIGGER t2 AFTER DELETE ON a BEGIN SELECT 'end;'; END");
   EXPECT_EQ(more[2], "SELECT [we;ird], `b;c` FROM a");
+  // As the sqlite3 shell reads files: a line starting with # before a statement is a comment.
+  EXPECT_EQ(d.split_statements("#  -*- text -*-\n# notes; more\nSELECT 1;\n#x\nSELECT 2 # not here"),
+            (std::vector<std::string>{"SELECT 1", "SELECT 2 # not here"}));
 }
 
 TEST_F(sqlite_fixture, an_unclosed_comment_or_quote_is_an_error_naming_its_line) {

@@ -1,5 +1,6 @@
 // target_test.cpp — the target grammar, and errors that list the choices.
 #include "revisions.hpp"
+#include "planner.hpp"
 #include "target.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -146,4 +147,52 @@ TEST(target, suggestions_carry_the_remaining_steps) {
   EXPECT_NE(e.find("run `retort downgrade -1` first"), std::string::npos) << e;
   EXPECT_NE(e.find("retort downgrade b3@-1"), std::string::npos) << e;
   EXPECT_NE(error_of(g, "b3@-1").find("is a `retort downgrade` target"), std::string::npos);
+}
+
+TEST(target, head_at_minus_n_follows_down_revision_and_takes_dependents_along) {
+  // base->r00; r00->r01; r01->r10 (north); r00->r13 depends_on r10. At {r13}, north@-1 reverts r10
+  // (and r13, which depends on it) and leaves r01: a dependency does not end r10's line.
+  revision_graph g({mig("r00"), mig("r01", {"r00"}), mig("r10", {"r01"}, {}, {"north"}), mig("r13", {"r00"}, {"r10"})});
+  auto at = [&](const std::string& id) { return *g.find(id); };
+  auto revert = retort::branch_steps_down(g, "north@-1", {at("r13")});
+  ASSERT_TRUE(revert);
+  EXPECT_EQ(id_of(g, *revert), "r10");
+  auto plan = retort::plan_revert(g, {at("r13")}, *revert);
+  std::string reverted;
+  for (const auto& s : plan) reverted += (reverted.empty() ? "" : ",") + g.at(s.r).id;
+  EXPECT_EQ(reverted, "r13,r10");
+  EXPECT_EQ(id_of(g, plan.back().heads_after), "r01");
+  // base->r06 (green); base->r07 depends_on r06; r06->r12. At {r07, r12}, green@-1 reverts r12.
+  revision_graph h({mig("r06", {}, {}, {"green"}), mig("r07", {}, {"r06"}), mig("r12", {"r06"})});
+  auto in_h = [&](const std::string& id) { return *h.find(id); };
+  auto down = retort::branch_steps_down(h, "green@-1", {in_h("r07"), in_h("r12")});
+  ASSERT_TRUE(down);
+  EXPECT_EQ(id_of(h, *down), "r12");
+}
+
+TEST(target, step_counts_that_are_not_numbers_or_too_large_say_so) {
+  auto g = line();
+  EXPECT_NE(error_of(g, "+99999999999999999999").find("steps is too many"), std::string::npos);
+  EXPECT_NE(error_of(g, "a1+2000000").find("steps is too many"), std::string::npos);
+  try {
+    retort::branch_steps_down(g, "d4@-0", {*g.find("d4")});
+    ADD_FAILURE() << "d4@-0 was accepted";
+  } catch (const retort::sdk::error& e) {
+    EXPECT_NE(std::string(e.what()).find("from 1"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("is a `retort downgrade` target"), std::string::npos) << e.what();
+  }
+  try {
+    retort::branch_steps_down(g, "d4@-99999999999999999999", {*g.find("d4")});
+    ADD_FAILURE() << "accepted";
+  } catch (const retort::sdk::error& e) {
+    EXPECT_NE(std::string(e.what()).find("too many"), std::string::npos) << e.what();
+  }
+}
+
+TEST(target, reserved_words_cannot_be_ids_or_labels_when_read) {
+  for (const char* bad : {"head", "HEADS", "base", "Current", "-1", "-abc", "a:b", "x@y", "+1"})
+    EXPECT_FALSE(retort::valid_revision_id(bad)) << bad;
+  EXPECT_NE(retort::revision_id_problem("heads").find("reserved word"), std::string::npos);
+  EXPECT_NE(retort::revision_id_problem("-1").find("relative step"), std::string::npos);
+  for (const char* fine : {"a1", "head_1", "base2", "x-1", "3f2a9c1d0b7e"}) EXPECT_TRUE(retort::valid_revision_id(fine)) << fine;
 }

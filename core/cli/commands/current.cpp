@@ -40,9 +40,9 @@ int cmd_current(context& ctx) {
     if (last[0][2] == "partial") {
       // A journal row: statements up to statements_done took effect; the next one is in doubt.
       const std::string done = last[0][6].value_or("0"), total = last[0][7].value_or("?");
-      ctx.err << ": " << done << " of " << total
-              << " statement(s) completed outside a transaction and stay applied; statement "
-              << std::to_string(std::stoll(done) + 1) << " may or may not have taken effect";
+      ctx.err << ": " << done << " of " << total << " statement(s) completed outside a transaction and stay applied";
+      if (done == total) ctx.err << "; it failed while recording them in the version table";
+      else ctx.err << "; statement " << std::to_string(std::stoll(done) + 1) << " may or may not have taken effect";
     }
     if (last[0][5]) ctx.err << ":\n  " << redact(*last[0][5]);
     ctx.err << "\n";

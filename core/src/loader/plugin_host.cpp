@@ -2,6 +2,7 @@
 #include "plugin_host.hpp"
 
 #include "../config.hpp"
+#include "../text.hpp"
 
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/plugin.hpp>
@@ -13,6 +14,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <fstream>
 #include <cstdlib>
@@ -94,7 +96,9 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std
   // is refused without running any of its code (or its dependencies' static constructors).
   {
     char magic[4] = {};
+    errno = 0;
     std::ifstream in(file, std::ios::binary);
+    if (!in) refuse(file, std::string("cannot be read: ") + std::strerror(errno ? errno : EIO));  // a symlink loop, no permission
     if (!in.read(magic, 4) || std::memcmp(magic, "\x7f" "ELF", 4) != 0)
       refuse(file, "is not a shared library (no ELF header)");
   }
@@ -356,7 +360,7 @@ void plugin_host::load_named(const std::vector<std::string>& names) {
       std::string path;
       for (const auto& p : I.search_path) path += (path.empty() ? "" : ":") + p.string();
       throw sdk::error(sdk::error_kind::plugin, "plugin '" + n + "' (listed in retort.toml) was not found: looked for " +
-                                                    candidates.front() + " in " + path);
+                                                    join(candidates, "") + " in " + path);
     }
   }
 }

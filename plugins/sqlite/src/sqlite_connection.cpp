@@ -41,6 +41,12 @@ sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
 
 void sqlite_connection::fail(int rc, std::string_view sql) const {
   std::string msg = "SQLite error: ";
+  // Errors about the file itself name it.
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB: case SQLITE_CORRUPT: case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_READONLY:
+    case SQLITE_PERM: case SQLITE_FULL: case SQLITE_AUTH:
+      msg += path_ + ": ";
+  }
   msg += sqlite3_errmsg(db_);
   if ((rc & 0xff) == SQLITE_BUSY)
     throw sdk::error(sdk::error_kind::lock, "SQLite database " + path_ + " is locked by another writer: " +

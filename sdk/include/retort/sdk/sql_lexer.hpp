@@ -22,6 +22,8 @@ struct sql_syntax {
   bool backtick_identifiers = false;   ///< MySQL, SQLite: `` `name` ``
   bool bracket_identifiers = false;    ///< SQLite: `[name]`
   bool hash_comments = false;          ///< MySQL: `#` to the end of the line
+  /// The sqlite3 shell: a line starting with `#` before a statement is a comment.
+  bool hash_lines_between_statements = false;
   /// What else keeps a `;` from ending a statement.
   enum class blocks {
     none,
@@ -37,7 +39,7 @@ struct sql_syntax {
   }
   static sql_syntax sqlite() {
     sql_syntax s;
-    s.backtick_identifiers = s.bracket_identifiers = true;
+    s.backtick_identifiers = s.bracket_identifiers = s.hash_lines_between_statements = true;
     s.block_rule = blocks::sqlite_trigger;
     return s;
   }
@@ -75,6 +77,12 @@ class sql_lexer {
   }
 
   std::string_view text(const sql_token& t) const { return s_.substr(t.begin, t.end - t.begin); }
+
+  /// Skips the rest of the line the last token is on.
+  void skip_line() {
+    auto nl = s_.find('\n', i_);
+    i_ = nl == std::string_view::npos ? s_.size() : nl;
+  }
 
   static bool word_char(char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -278,6 +286,11 @@ inline std::vector<std::string> split_sql(std::string_view script, const sql_syn
     const std::string_view text = lex.text(t);
     if (t.kind == sql_token_kind::semicolon && blocks.ends_statement()) {
       flush();
+      continue;
+    }
+    if (start == std::string_view::npos && syntax.hash_lines_between_statements && text == "#" &&
+        (t.begin == 0 || script[t.begin - 1] == '\n')) {
+      lex.skip_line();
       continue;
     }
     blocks.see(t, text);

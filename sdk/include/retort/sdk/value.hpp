@@ -4,6 +4,7 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -104,17 +105,40 @@ class fields {
     if (required && out.empty()) fail(*v, key, "must not be empty");
     return out;
   }
-  /// Refuses any field not in `known`, so a typo (`nulable`) is an error, not silently ignored.
+  /// Refuses any field not in `known`, so a typo (`nulable`, `[[upgrad]]`) is an error, not silently
+  /// ignored; a near miss is named.
   void only(std::initializer_list<std::string_view> known) const {
     for (const auto& [k, v] : *table_.table()) {
       bool ok = false;
-      for (auto n : known) ok = ok || n == k;
+      std::string_view nearest;
+      std::size_t best = 3;  // at most two edits away
+      for (auto n : known) {
+        ok = ok || n == k;
+        if (std::size_t d = edit_distance(k, n); d < best) best = d, nearest = n;
+      }
       if (!ok) {
         std::string list;
         for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-        fail(v, k, "is not a known field (known: " + list + ")");
+        fail(v, k, "is not a known field" + (nearest.empty() ? std::string() : " (did you mean '" + std::string(nearest) + "'?)") +
+                       "; known: " + list);
       }
     }
+  }
+
+  /// Levenshtein distance, for "did you mean".
+  static std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> dist(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) dist[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diag = dist[0];
+      dist[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = dist[j];
+        dist[j] = std::min({dist[j] + 1, dist[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return dist[b.size()];
   }
 
   [[noreturn]] void fail(const value& at, std::string_view key, const std::string& what) const {
