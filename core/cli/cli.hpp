@@ -5,6 +5,7 @@
 #include "graph.hpp"
 #include "loader/plugin_host.hpp"
 #include "planner.hpp"
+#include "runner.hpp"
 #include "state.hpp"
 #include "text.hpp"
 
@@ -112,9 +113,13 @@ int cmd_graph(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);
+/// What a run did, as JSON: {"steps": [{"revision", "direction", "duration_ms"}…], "heads": […]}.
+std::string run_json(const run_result& r);
 
 // Output helpers.
 std::string json_string(std::string_view s);
+/// ["a", "b"]
+std::string json_list(const std::vector<std::string>& items);
 /// `id (head)`, with the markers a listing shows.
 std::string describe_rev(const revision_graph& g, rev r);
 

@@ -40,15 +40,18 @@ po::variables_map context::parse(const po::options_description& own, const po::p
   all.add(own).add(globals);
   // `-1` is a relative target, not an option: such words go after `--`, where only positionals are
   // (and so does whatever the user put after a `--` of their own).
+  // An option's own value stays with it: `--lock-timeout -5` is a bad duration, not a target.
   std::vector<std::string> words, relative;
   bool after_dashes = false;
-  for (const auto& a : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--" && !after_dashes) {
       after_dashes = true;
       continue;
     }
+    const bool value = i > 0 && !after_dashes && args[i - 1] == "--lock-timeout";
     bool negative = a.size() > 1 && a[0] == '-' && std::all_of(a.begin() + 1, a.end(), [](unsigned char c) { return std::isdigit(c); });
-    (negative || after_dashes ? relative : words).push_back(a);
+    ((negative && !value) || after_dashes ? relative : words).push_back(a);
   }
   if (!relative.empty()) {
     words.push_back("--");
@@ -224,6 +227,12 @@ std::string json_string(std::string_view s) {
     ++i;
   }
   return out + "\"";
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_string(items[i]);
+  return out + "]";
 }
 
 std::string describe_rev(const revision_graph& g, rev r) {

@@ -1,11 +1,13 @@
 // main.cpp — the retort command line: global options, the command, and exit codes.
 #include "cli.hpp"
 #include "redact.hpp"
+#include "runner.hpp"
 
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options/errors.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -21,6 +23,35 @@ int exit_code(sdk::error_kind k) {
     case sdk::error_kind::database:
     case sdk::error_kind::lock: return 1;
     default: return 2;
+  }
+}
+
+const char* kind_name(sdk::error_kind k) {
+  switch (k) {
+    case sdk::error_kind::usage: return "usage";
+    case sdk::error_kind::input: return "input";
+    case sdk::error_kind::plugin: return "plugin";
+    case sdk::error_kind::database: return "database";
+    case sdk::error_kind::lock: return "lock";
+  }
+  return "unknown";
+}
+
+/// With --json, an error is also a JSON object on stdout; a failed run says where it stopped and
+/// what ran before.
+void json_error(std::ostream& out, const std::string& message, const sdk::error* e) {
+  out << "{\"error\": {\"message\": " << cli::json_string(message);
+  if (e) {
+    out << ", \"kind\": " << cli::json_string(kind_name(e->kind())) << ", \"exit_code\": " << exit_code(e->kind());
+    if (!e->sqlstate().empty()) out << ", \"sqlstate\": " << cli::json_string(e->sqlstate());
+    if (const auto* f = dynamic_cast<const run_failure*>(e))
+      out << ", \"revision\": " << cli::json_string(f->revision) << ", \"direction\": " << cli::json_string(to_string(f->dir))
+          << ", \"statement\": " << f->statement << ", \"statements\": " << f->statements
+          << ", \"statement_sql\": " << cli::json_string(redact(f->statement_sql)) << "}, \"ran\": " << cli::run_json(f->so_far)
+          << "}\n";
+    else out << "}}\n";
+  } else {
+    out << ", \"kind\": \"usage\", \"exit_code\": 2}}\n";
   }
 }
 
@@ -76,19 +107,24 @@ int main(int argc, char** argv) {
   }
   // Global options may stand before or after the command: the command's parser knows them too.
   after.insert(after.begin(), before.begin(), before.end());
+  // Known before parsing, so even a bad option is reported as JSON.
+  const bool json = std::find(after.begin(), after.end(), "--json") != after.end();
   cli::context ctx({}, std::move(after), std::cout, std::cerr);
   try {
     return cmd->run(ctx);
   } catch (const cli::help_shown&) {
     return 0;
   } catch (const sdk::error& e) {
+    if (json) json_error(std::cout, redact(e.what()), &e);
     std::cerr << "retort: error: " << redact(e.what()) << "\n";
     return exit_code(e.kind());
   } catch (const std::filesystem::filesystem_error& e) {
     // A path that is not what it must be (a file where a directory goes, no permission): bad files.
+    if (json) json_error(std::cout, redact(e.what()), nullptr);
     std::cerr << "retort: error: " << redact(e.what()) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
+    if (json) json_error(std::cout, redact(e.what()), nullptr);
     std::cerr << "retort " << name << ": error: " << redact(e.what()) << "\n(see `retort " << name << " --help`)\n";
     return 2;
   } catch (const std::exception& e) {

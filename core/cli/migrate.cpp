@@ -45,6 +45,15 @@ class planner_for {
 
 }  // namespace
 
+std::string run_json(const run_result& r) {
+  std::string out = "{\"steps\": [";
+  for (std::size_t i = 0; i < r.steps.size(); ++i)
+    out += std::string(i ? ", " : "") + "{\"revision\": " + json_string(r.steps[i].revision) +
+           ", \"direction\": " + json_string(to_string(r.steps[i].dir)) +
+           ", \"duration_ms\": " + std::to_string(r.steps[i].duration_ms) + "}";
+  return out + "], \"heads\": " + json_list(r.heads) + "}";
+}
+
 int migrate(context& ctx, direction dir) {
   const bool up = dir == direction::up;
   po::options_description own(up ? "retort upgrade [TARGET]" : "retort downgrade TARGET");
@@ -115,6 +124,7 @@ int migrate(context& ctx, direction dir) {
   // The target is resolved from the heads read under the lock.
   planner_for plan(g, dir, target);
   auto result = rn.run([&](const std::vector<rev>& now) { return plan(now); }, opts);
+  if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
     ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +

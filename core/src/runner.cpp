@@ -164,8 +164,8 @@ bool needs_segments(const revision_graph& g, const step& s) {
   return std::any_of(s.statements.begin(), s.statements.end(), [](const sdk::statement& st) { return !st.transactional; });
 }
 
-void runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
-                      std::vector<std::string>& rows) {
+std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts,
+                              bool segmented, std::vector<std::string>& rows) {
   const migration& m = g_.at(s.r);
   const std::string started = utc_now();
   const auto t0 = clock::now();
@@ -228,16 +228,16 @@ void runner::run_step(const step& s, std::size_t index, std::size_t count, const
     emit(sdk::event::failure, ctx);
     sdk::error out(sdk::error_kind::database, msg);
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
-    throw out;
+    throw run_failure(out, m.id, s.dir, statements_done_ + 1, n, statements_done_ < n ? s.statements[statements_done_].sql : "");
   }
   ctx.what = sdk::event::after_migration;
   emit(sdk::event::after_migration, ctx);
-  if (opts.progress) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+  if (opts.progress)
     opts.progress("[" + std::to_string(index + 1) + "/" + std::to_string(count) + "] " +
                   (s.dir == direction::up ? "upgrade " : "downgrade ") + m.id + " " + m.message + " (" +
                   std::to_string(ms) + " ms)");
-  }
+  return ms;
 }
 
 void runner::commit_step(const step& s) {
@@ -314,12 +314,14 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
         replan(std::move(now));
         refuse_segments_in_atomic(g_, plan);
       }
+      std::vector<step_report> ran;
       for (std::size_t i = 0; i < plan.size(); ++i) {
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts, false, db.rows);
+        ran.push_back({g_.at(plan[i].r).id, plan[i].dir, run_step(plan[i], i, plan.size(), opts, false, db.rows)});
       }
       if (plan.empty()) rollback_quietly();  // the other runner did it all
       else commit_step(plan.back());
+      result.steps = std::move(ran);  // only once committed: before that, nothing of it stays
       result.steps_run = plan.size();
     } else {
       for (std::size_t i = 0; i < plan.size();) {
@@ -337,12 +339,18 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
             continue;
           }
         current = &plan[i];
-        run_step(plan[i], i, plan.size(), opts, !txn, db.rows);
+        const auto ms = run_step(plan[i], i, plan.size(), opts, !txn, db.rows);
         if (txn) commit_step(plan[i]);
+        result.steps.push_back({g_.at(plan[i].r).id, plan[i].dir, ms});
         ++i;
         ++result.steps_run;
       }
     }
+  } catch (run_failure& failure) {
+    rollback_quietly();
+    if (current) record_failure(*current, failure.what(), opts);
+    failure.so_far = result;
+    throw;
   } catch (const sdk::error& err) {
     rollback_quietly();
     if (current) record_failure(*current, err.what(), opts);
@@ -380,7 +388,9 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
   }
   std::vector<std::string> rows;
   guarded([&] { rows = store_.read_heads(conn_); });
-  return {0, rows};
+  run_result out;
+  out.heads = std::move(rows);
+  return out;
 }
 
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,

@@ -24,9 +24,29 @@ struct run_options {
   std::function<void(const std::string&)> progress;
 };
 
+/// One migration that ran.
+struct step_report {
+  std::string revision;
+  direction dir;
+  std::int64_t duration_ms;
+};
+
 struct run_result {
   std::size_t steps_run = 0;
+  std::vector<step_report> steps;  ///< in the order they ran
   std::vector<std::string> heads;  ///< the version table at the end
+};
+
+/// A run that stopped at a migration: the error, where it happened, and what ran before it.
+struct run_failure : sdk::error {
+  run_failure(const sdk::error& e, std::string id, direction d, std::size_t at, std::size_t of, std::string sql)
+      : sdk::error(e), revision(std::move(id)), dir(d), statement(at), statements(of), statement_sql(std::move(sql)) {}
+  std::string revision;
+  direction dir;
+  std::size_t statement;   ///< 1-based; statements + 1 when it failed recording the step
+  std::size_t statements;
+  std::string statement_sql;
+  run_result so_far;  ///< the migrations that ran (and stay applied) before it
 };
 
 /// The version table as read: its rows, and the heads they imply (a row for an ancestor of another
@@ -64,9 +84,10 @@ class runner {
   void ensure_tables(const run_options& opts);
   /// Runs one step's statements, version-table update and history row: in the caller's open
   /// transaction, or `segmented` (transactions of its own around what may run in one). `rows` are
-  /// the version table's rows before the step, and after it once it succeeded.
-  void run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
-                std::vector<std::string>& rows);
+  /// the version table's rows before the step, and after it once it succeeded. Returns how long it
+  /// took in milliseconds; throws `run_failure`.
+  std::int64_t run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
+                        std::vector<std::string>& rows);
   /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
   void commit_step(const step& s);
   void record_failure(const step& s, const std::string& message, const run_options& opts);

@@ -3,6 +3,9 @@
 // every place, and hostile bytes and arguments. Each test failed before its fix.
 #include "cli_fixture.hpp"
 
+#include <chrono>
+#include <regex>
+
 using namespace retort_test;
 
 namespace {
@@ -99,4 +102,192 @@ TEST_F(cli, an_unclosed_comment_in_an_sql_file_names_the_file_and_line) {
   EXPECT_TRUE(contains(r.err, "1_u1.sql")) << r.err;
   EXPECT_TRUE(contains(r.err, "line 4: a /* comment is never closed")) << r.err;
   EXPECT_FALSE(fs::exists(db) && !tables(db).empty());
+}
+
+TEST_F(cli, typod_sections_and_keys_are_refused_with_a_near_miss_named) {
+  migration("1_t1.toml", "revision = \"t1\"\n\n[[upgrad]]\nop = \"create_table\"\ntable = \"t\"\n"
+                         "columns = [{ name = \"id\", type = \"integer\" }]\n");
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "1_t1.toml:3")) << r.err;
+  EXPECT_TRUE(contains(r.err, "field 'upgrad': is not a known field (did you mean 'upgrade'?)")) << r.err;
+  EXPECT_EQ(retort({"validate"}).code, 2);
+  EXPECT_FALSE(fs::exists(db) && !tables(db).empty());
+  migration("1_t1.toml", "revision = \"t1\"\n[dowgrade]\nop = \"sql\"\n");
+  r = retort({"validate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "did you mean 'downgrade'?")) << r.err;
+  migration("1_t1.toml", "revision = \"t1\"\n[[upgrade]]\nop = \"create_index\"\nname = \"i\"\ntable = \"t\"\ncolums = [\"a\"]\n");
+  r = retort({"validate"});
+  EXPECT_TRUE(contains(r.err, "did you mean 'columns'?")) << r.err;
+}
+
+TEST_F(cli, reserved_words_are_refused_as_labels_and_ids_when_written_and_read) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"revision", "-m", "x", "--branch-label", "head"}, {"revision", "-m", "x", "--rev-id", "base"},
+        {"revision", "-m", "x", "--rev-id=-2"}, {"revision", "-m", "x", "--branch-label", "Current"}}) {
+    auto r = retort(args);
+    EXPECT_EQ(r.code, 2) << args.back() << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "reserved word") || contains(r.err, "relative step")) << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(dir / "migrations/versions"));
+  migration("1_h.toml", "revision = \"a1\"\nbranch_labels = [\"heads\"]\n");
+  auto r = retort({"heads"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "1_h.toml:2")) << r.err;
+  EXPECT_TRUE(contains(r.err, "'heads' is a reserved word")) << r.err;
+}
+
+TEST_F(cli, hostile_bytes_in_urls_messages_and_files) {
+  three_migrations();
+  for (const char* url : {"sqlite:///%00.db", "sqlite:///x%00y.db"}) {
+    auto r = retort({"--url", url, "upgrade"});
+    EXPECT_EQ(r.code, 2) << url;
+    EXPECT_TRUE(contains(r.err, "NUL")) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "x"));
+  for (const char* message : {"bell\x07here", "not utf-8 \xff\xfe", "esc\x1b[31m"}) {
+    auto r = retort({"revision", "-m", message});
+    EXPECT_EQ(r.code, 2) << r.err;
+  }
+  // A tab and a newline are text: escaped in TOML, readable afterwards.
+  auto r = retort({"revision", "-m", "two\tparts\nand a line", "--rev-id", "m4", "--head", "c3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = retort({"show", "m4"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "two\tparts\nand a line")) << r.out;
+  // A byte-order mark at the start of an SQL file, as Windows editors write it.
+  migration("20260101_0003_d4.sql", "\xEF\xBB\xBF-- retort:revision d4\n-- retort:down_revision m4\n-- retort:message caf\xe9\n"
+                                    "-- retort:upgrade\nCREATE TABLE bom (id INTEGER);\n-- retort:downgrade\nDROP TABLE bom;\n");
+  r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"d4"});
+  // A Latin-1 message in a file: --json stays valid JSON (U+FFFD stands in).
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--json", "history"}, {"--json", "show", "d4"}}) {
+    r = retort(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    write(dir / "out.json", r.out);
+    auto check = process(dir.path(), {"-c", "import json; json.load(open('out.json', encoding='utf-8'))"}, {}, "python3").wait();
+    EXPECT_EQ(check.code, 0) << check.err << r.out;
+    EXPECT_TRUE(contains(r.out, "caf\\ufffd")) << r.out;
+  }
+}
+
+TEST_F(cli, exit_codes_and_durations_on_the_command_line) {
+  write(dir / "fresh/a_file", "");
+  auto r = run(dir / "fresh", {"init", "a_file"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "not a directory")) << r.err;
+  three_migrations();
+  for (const char* bad : {"nan", "-inf", "inf", "-5", "5 fortnights", "169h"}) {
+    r = retort({"upgrade", "--lock-timeout", bad});
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "--lock-timeout: '" + std::string(bad) + "'")) << r.err;
+  }
+  EXPECT_TRUE(contains(retort({"upgrade", "--lock-timeout", "169h"}).err, "from 0 to 168h")) << r.err;
+  EXPECT_FALSE(fs::exists(db) && !tables(db).empty());
+  for (const char* good : {"2m", "30s", "500ms", "1.5"}) EXPECT_EQ(retort({"current", "--lock-timeout", good}).code, 0) << good;
+  ASSERT_EQ(retort({"upgrade", "--lock-timeout", "2m"}).code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+}
+
+TEST_F(cli, a_read_command_waiting_on_a_lock_takes_lock_timeout) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto started = std::chrono::steady_clock::now();
+  auto r = retort({"current", "--lock-timeout", "300ms"});
+  auto waited = std::chrono::steady_clock::now() - started;
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "--lock-timeout")) << r.err;
+  EXPECT_LT(waited, std::chrono::seconds(3));  // not the 5 s default
+  EXPECT_EQ(retort({"current"}).out, "c3 (head)\n");
+}
+
+TEST_F(cli, messages_that_say_what_happened_and_what_to_do) {
+  three_migrations();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  // A partial row whose statements all completed: the recording failed, no statement is in doubt.
+  exec(db, "INSERT INTO retort_history (revision, direction, status, started_at, statements_done, statements_total, error) "
+           "VALUES ('c3', 'up', 'partial', '2026-01-01', 3, 3, 'boom')");
+  auto r = retort({"current"});
+  EXPECT_TRUE(contains(r.err, "3 of 3 statement(s)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "while recording them")) << r.err;
+  EXPECT_FALSE(contains(r.err, "statement 4")) << r.err;
+  // `downgrade -- -1` is one step down, as `downgrade -1` is.
+  r = retort({"downgrade", "--", "-1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+  // A reversed range goes the other way.
+  r = retort({"upgrade", "--sql", "c3:a1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort downgrade --sql c3:a1")) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(retort({"downgrade", "--sql", "c3:a1"}).code, 0);
+  // REV@-0 and step counts too large for any graph.
+  r = retort({"downgrade", "b2@-0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "from 1")) << r.err;
+  r = retort({"upgrade", "+99999999999999999999"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "too many")) << r.err;
+  // plugins = ["x"] names every file it looked for.
+  write(dir / "retort.toml", slurp(dir / "retort.toml") + "plugins = [\"nowhere\"]\n");
+  write(dir / "retort.toml", std::regex_replace(slurp(dir / "retort.toml"), std::regex("plugins         = \\[\\][^\n]*\n"), ""));
+  r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  for (const char* f : {"retort-ops-nowhere.so", "retort-hooks-nowhere.so", "retort-dialect-nowhere.so"})
+    EXPECT_TRUE(contains(r.err, f)) << r.err;
+}
+
+TEST_F(cli, the_database_and_plugin_files_named_when_they_are_not_what_they_must_be) {
+  three_migrations();
+  write(db, std::string(4096, 'x'));  // not a database
+  auto r = retort({"current"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "app.db: file is not a database")) << r.err;
+  fs::remove(db);
+  exec(db, "CREATE TABLE retort_version (x INTEGER); INSERT INTO retort_version VALUES (1)");  // an application's table
+  r = retort({"current"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(contains(r.err, "needs a version_num column")) << r.err;
+  EXPECT_FALSE(contains(r.out, "version_num")) << r.out;
+  fs::create_directories(dir / "loop");
+  fs::create_symlink(dir / "loop/retort-dialect-loop.so", dir / "loop/retort-dialect-loop.so");
+  r = retort({"--plugin-path", (dir / "loop").string(), "plugins"});
+  EXPECT_TRUE(contains(r.out, "cannot be read: Too many levels of symbolic links")) << r.out;
+}
+
+TEST_F(cli, json_for_show_validate_stamp_and_the_results_of_runs) {
+  three_migrations();
+  auto r = retort({"--json", "upgrade", "b2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "{\"steps\": [{\"revision\": \"a1\", \"direction\": \"up\", \"duration_ms\": ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"heads\": [\"b2\"]}")) << r.out;
+  r = retort({"--json", "show", "b2"});
+  EXPECT_TRUE(contains(r.out, "\"revision\": \"b2\", \"down_revision\": [\"a1\"], \"children\": [\"c3\"]")) << r.out;
+  r = retort({"--json", "validate"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.out, "{\"ok\": true, \"revisions\": 3, \"applied_checked\": 2")) << r.out;
+  r = retort({"--json", "stamp", "b2"});
+  EXPECT_EQ(r.out, "{\"heads\": [\"b2\"]}\n");
+  r = retort({"--json", "downgrade", "a1"});
+  EXPECT_TRUE(contains(r.out, "{\"steps\": [{\"revision\": \"b2\", \"direction\": \"down\"")) << r.out;
+  // A failure: which revision and statement, the SQLSTATE-less SQLite error, and what ran before it.
+  migration("20260101_0003_d4.sql", sql_file("d4", "c3", "CREATE TABLE d (id INTEGER);\nINSERT INTO nowhere VALUES (1);"));
+  r = retort({"--json", "upgrade", "head"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.out, "\"kind\": \"database\", \"exit_code\": 1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"revision\": \"d4\", \"direction\": \"up\", \"statement\": 2, \"statements\": 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"statement_sql\": \"INSERT INTO nowhere VALUES (1)\"")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"ran\": {\"steps\": [{\"revision\": \"b2\"")) << r.out;
+  EXPECT_TRUE(contains(r.out, "{\"revision\": \"c3\", \"direction\": \"up\"")) << r.out;  // b2 and c3 stay applied
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
+  r = retort({"--json", "upgrade", "--bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.out, "{\"error\": {\"message\": ")) << r.out;
 }

@@ -16,7 +16,26 @@ int cmd_show(context& ctx) {
   auto vm = ctx.parse(own, pos);
   const auto& g = ctx.graph();
   auto ids = [&](const std::vector<rev>& revs) { return join(ids_of(g, revs)); };
-  for (auto r : resolve_target(g, vm["revision"].as<std::string>(), {})) {
+  const auto revs = resolve_target(g, vm["revision"].as<std::string>(), {});
+  if (ctx.global.json) {
+    ctx.out << "[";
+    for (std::size_t i = 0; i < revs.size(); ++i) {
+      const rev r = revs[i];
+      const migration& m = g.at(r);
+      ctx.out << (i ? ", " : "") << "{\"revision\": " << json_string(m.id)
+              << ", \"down_revision\": " << json_list(ids_of(g, g.parents(r)))
+              << ", \"children\": " << json_list(ids_of(g, g.children(r)))
+              << ", \"depends_on\": " << json_list(ids_of(g, g.dependencies(r)))
+              << ", \"branch_labels\": " << json_list(m.branch_labels) << ", \"message\": " << json_string(m.message)
+              << ", \"path\": " << json_string(m.path.string())
+              << ", \"format\": " << json_string(m.format == file_format::sql ? "sql" : "toml")
+              << ", \"transactional\": " << (m.transactional ? "true" : "false")
+              << ", \"is_head\": " << (g.children(r).empty() ? "true" : "false") << "}";
+    }
+    ctx.out << "]\n";
+    return 0;
+  }
+  for (auto r : revs) {
     const migration& m = g.at(r);
     ctx.out << "Rev: " << describe_rev(g, r) << "\n"
             << "Parent: " << (g.parents(r).empty() ? "<base>" : ids(g.parents(r))) << "\n";

@@ -61,6 +61,7 @@ int cmd_stamp(context& ctx) {
   runner rn(g, ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.stamp([&](const std::vector<rev>& current) { return stamped_rows(g, current, targets_from(current), purge); },
                          purge, opts);
+  if (ctx.global.json) ctx.out << "{\"heads\": " << json_list(result.heads) << "}\n";
   ctx.note("Stamped: the database is at " + join(result.heads, "base") + " (no migration ran).");
   return 0;
 }

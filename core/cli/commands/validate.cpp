@@ -20,11 +20,10 @@ int cmd_validate(context& ctx) {
   const auto& g = ctx.graph();  // a broken graph is refused here, with the files named (exit 2)
   for (rev r = 0; r < g.size(); ++r) read_migration_body(g.at(r), ctx.plugins());  // every file parses
 
-  std::vector<std::string> findings;
+  std::vector<std::string> findings, warnings;
   if (g.heads().size() > 1) {
     std::string line = "several heads: " + join(ids_of(g, g.heads())) + " (`retort merge heads -m ...` joins them)";
-    if (vm["single-head"].as<bool>()) findings.push_back(line);
-    else ctx.err << "warning: " << line << "\n";
+    (vm["single-head"].as<bool>() ? findings : warnings).push_back(line);
   }
   auto& conn = ctx.connection();
   std::vector<rev> rows;
@@ -49,6 +48,13 @@ int cmd_validate(context& ctx) {
     if (!g.find(id) && row[0] == "up" && row[1] == "applied")
       findings.push_back("revision " + id + " is applied (history) but its file is gone from versions/");
 
+  if (ctx.global.json) {
+    ctx.out << "{\"ok\": " << (findings.empty() ? "true" : "false") << ", \"revisions\": " << g.size()
+            << ", \"applied_checked\": " << checked << ", \"findings\": " << json_list(findings)
+            << ", \"warnings\": " << json_list(warnings) << "}\n";
+    return findings.empty() ? 0 : 3;
+  }
+  for (const auto& w : warnings) ctx.err << "warning: " << w << "\n";
   for (const auto& f : findings) ctx.out << f << "\n";
   if (findings.empty())
     ctx.out << "OK: " << g.size() << " revision(s) parse, " << checked << " applied revision(s) match their files\n";
