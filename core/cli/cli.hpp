@@ -73,6 +73,8 @@ class context {
  private:
   /// The project file if there is one (commands that can work from --url alone).
   const config* maybe_cfg();
+  /// The schema retort's tables are configured to live in, or empty.
+  std::string schema();
 
   std::optional<config> cfg_;
   std::unique_ptr<plugin_host> plugins_;

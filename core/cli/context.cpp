@@ -144,9 +144,14 @@ sdk::connection& context::connection() {
   return *conn_;
 }
 
+std::string context::schema() {
+  // The URL's `schema` parameter, else retort.toml's (url() adds it); only where the dialect has schemas.
+  return dialect().caps().schemas ? url().param("schema").value_or("") : std::string();
+}
+
 const version_store& context::store() {
   if (!store_) {
-    store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, cfg().schema.value_or(""));
+    store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, schema());
     try {
       store_->locate(connection());
     } catch (...) {
@@ -159,8 +164,7 @@ const version_store& context::store() {
 
 const version_store& context::offline_store() {
   if (!offline_store_)
-    offline_store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table,
-                                                     cfg().schema.value_or(""));
+    offline_store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, schema());
   return *offline_store_;
 }
 

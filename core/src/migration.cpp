@@ -227,10 +227,14 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       } else if (key == "transactional") {
         if (val != "true" && val != "false") fail_at(path, line_no, "field 'transactional': expected true or false");
         m->transactional = val == "true";
-      } else
-        fail_at(path, line_no, "unknown header '-- retort:" + key +
-                                   "' (known: revision, down_revision, message, branch_labels, depends_on, "
+      } else {
+        static constexpr std::string_view known[] = {"revision", "down_revision", "message", "branch_labels", "depends_on",
+                                                     "transactional", "lock_timeout", "statement_timeout", "upgrade",
+                                                     "downgrade"};
+        fail_at(path, line_no, "unknown header '-- retort:" + key + "'" + sdk::did_you_mean(key, known) +
+                                   " (known: revision, down_revision, message, branch_labels, depends_on, "
                                    "transactional, lock_timeout, statement_timeout, upgrade, downgrade)");
+      }
       continue;
     }
     if (section) {
@@ -271,7 +275,7 @@ std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const 
       std::string known;
       for (const auto& n : builtin_operation_names()) known += (known.empty() ? "" : ", ") + n;
       f.fail(*f.find("op"), "op",
-             "unknown operation '" + name + "' (built-in: " + known +
+             "unknown operation '" + name + "'" + sdk::did_you_mean(name, builtin_operation_names()) + " (built-in: " + known +
                  "; an op from a plugin needs that plugin listed in retort.toml's `plugins`)");
     }
     sdk::value args = without_op_key((*arr)[i]);
@@ -318,7 +322,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
                     : unit == "h"                 ? 3'600'000
                                                   : 0;
   if (!digits || ms == 0)
-    return fail(quoted + " is not a duration: write a number and a unit, such as 500ms, 30s, 2m or 1h");
+    return fail(quoted + " is not a duration: write a number and a unit, such as 500ms, 30s, 2m or 1h" +
+                (bare == std::chrono::seconds(1) ? "; a bare number is seconds" : ""));
   constexpr double week = 7.0 * 24 * 3'600'000;  // anything longer is a typo, not a timeout
   if (value * ms > week) return fail(quoted + " is out of range: " + std::string(range));
   return std::chrono::milliseconds(static_cast<long long>(value * ms + 0.5));

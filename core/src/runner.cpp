@@ -213,6 +213,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     }
     if (segmented) commit_step(s);
     rows = after;
+    std::sort(rows.begin(), rows.end());  // as read_heads() returns them
   } catch (const sdk::error& err) {
     std::string where = statements_done_ < n ? "at statement " + std::to_string(statements_done_ + 1) + " of " +
                                                    std::to_string(n) + ":\n  " + shorten(s.statements[statements_done_].sql)
@@ -296,7 +297,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   if (opts.atomic) refuse_segments_in_atomic(g_, plan);
 
   run_result result;
-  const bool redundant_rows = db.rows != ids_of(g_, db.heads);
+  const bool redundant_rows = db.redundant();
   if (!plan.empty() || redundant_rows) ensure_tables(opts);
   emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
 
@@ -350,6 +351,10 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     rollback_quietly();
     if (current) record_failure(*current, failure.what(), opts);
     failure.so_far = result;
+    try {
+      failure.so_far.heads = store_.read_heads(conn_);
+    } catch (...) {  // the connection may be gone: the failure is what matters
+    }
     throw;
   } catch (const sdk::error& err) {
     rollback_quietly();
@@ -409,7 +414,7 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
   std::vector<std::string> before = rows ? *rows : plan.empty() ? std::vector<std::string>{} : ids_of(g, plan.front().heads_before);
   if (plan.empty() && rows && !rows->empty()) {
     const auto heads = ids_of(g, g.heads_of(revisions_of(g, *rows)));
-    if (heads != *rows) {
+    if (heads.size() != rows->size()) {
       out << "-- The version table holds rows for ancestors of other rows; only the heads stay:\n";
       emit(d.begin_sql());
       for (const auto& sql : store.transition_sql(*rows, heads)) emit(sql);
@@ -423,7 +428,7 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
     const std::string parents = join(ids_of(g, g.parents(s.r)), "base");
     if (s.dir == direction::up) out << "-- Running upgrade " << parents << " -> " << m.id;
     else out << "-- Running downgrade " << m.id << " -> " << parents;
-    out << ": " << m.message << " (" << m.path.filename().string() << ")\n";
+    out << ":" << (m.message.empty() ? "" : " " + m.message) << " (" << m.path.filename().string() << ")\n";
     // The same transaction boundaries as online: segments around what may not run in a transaction.
     const bool segmented = !atomic && needs_segments(g, s);
     bool open = false;

@@ -52,8 +52,10 @@ struct run_failure : sdk::error {
 /// The version table as read: its rows, and the heads they imply (a row for an ancestor of another
 /// row adds nothing).
 struct version_rows {
-  std::vector<std::string> rows;
-  std::vector<rev> heads;
+  std::vector<std::string> rows;  ///< sorted
+  std::vector<rev> heads;         ///< a subset of the rows
+  /// Rows for ancestors of other rows, which the next write removes.
+  bool redundant() const { return heads.size() != rows.size(); }
 };
 version_rows read_version_rows(const revision_graph& g, const version_store& store, sdk::connection& conn,
                                bool known_to_exist = false);

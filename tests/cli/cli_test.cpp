@@ -333,14 +333,11 @@ TEST_F(cli, help_works_for_commands_with_required_options) {
 TEST_F(cli, a_held_write_lock_makes_the_runner_wait_then_fail_with_nothing_applied) {
   three_migrations();
   ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
-  sqlite3* holder = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &holder), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite_lock holder(db, "BEGIN IMMEDIATE");
   auto started = std::chrono::steady_clock::now();
   auto r = retort({"upgrade", "--lock-timeout", "0.5"});
   auto waited = std::chrono::steady_clock::now() - started;
-  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(holder);
+  holder.release();
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(contains(r.err, "locked")) << r.err;
   EXPECT_TRUE(contains(r.err, "--lock-timeout")) << r.err;

@@ -104,6 +104,28 @@ inline void exec(const fs::path& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
+/// Another connection holding a lock on an SQLite file ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE") until
+/// release() or the end of the scope.
+class sqlite_lock {
+ public:
+  sqlite_lock(const fs::path& db, const char* begin) {
+    if (sqlite3_open(db.c_str(), &h_) != SQLITE_OK || sqlite3_exec(h_, begin, nullptr, nullptr, nullptr) != SQLITE_OK)
+      ADD_FAILURE() << "cannot take the lock on " << db << ": " << sqlite3_errmsg(h_);
+  }
+  ~sqlite_lock() { release(); }
+  sqlite_lock(const sqlite_lock&) = delete;
+  sqlite_lock& operator=(const sqlite_lock&) = delete;
+  void release() {
+    if (!h_) return;
+    sqlite3_exec(h_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(h_);
+    h_ = nullptr;
+  }
+
+ private:
+  sqlite3* h_ = nullptr;
+};
+
 /// One column of a query, flattened.
 inline std::vector<std::string> column(const fs::path& db, const std::string& sql) {
   std::vector<std::string> out;

@@ -35,6 +35,14 @@ TEST(config, defaults_and_paths_relative_to_the_file) {
   EXPECT_FALSE(cfg.default_url);
 }
 
+TEST(config, durations_as_on_the_command_line) {
+  temp_dir dir;
+  write(dir / "retort.toml", "lock_timeout = \"2m\"\nstatement_timeout = \"1.5s\"\n");
+  auto cfg = retort::load_config(dir / "retort.toml");
+  EXPECT_EQ(cfg.lock_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(cfg.statement_timeout, std::chrono::milliseconds(1500));
+}
+
 TEST(config, alembic_version_table_can_be_adopted) {
   temp_dir dir;
   write(dir / "retort.toml", "version_table = \"alembic_version\"\ntransaction_mode = \"all\"\n");
@@ -55,6 +63,12 @@ TEST(config, errors_name_file_line_and_field) {
   EXPECT_NE(e.find("version_table"), std::string::npos) << e;
   e = load_error(dir, "version_table = 3\n");
   EXPECT_NE(e.find("expected a string"), std::string::npos) << e;
+  e = load_error(dir, "version_tabel = \"v\"\n");
+  EXPECT_NE(e.find("did you mean 'version_table'?"), std::string::npos) << e;
+  e = load_error(dir, "\n\nlock_timeout = \"8d\"\n");
+  EXPECT_NE(e.find("retort.toml:3: configuration: field 'lock_timeout': '8d' is not a duration"), std::string::npos) << e;
+  e = load_error(dir, "statement_timeout = \"200h\"\n");
+  EXPECT_NE(e.find("'200h' is out of range: durations go from 0 to 168h"), std::string::npos) << e;
   e = load_error(dir, "script_location = \"unterminated\n");
   EXPECT_NE(e.find("retort.toml:1"), std::string::npos) << e;
   EXPECT_NE(e.find("invalid TOML"), std::string::npos) << e;

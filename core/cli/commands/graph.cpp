@@ -48,6 +48,25 @@ int cmd_graph(context& ctx) {
     if (ctx.global.verbosity > 0) ctx.err << "note: not marking applied revisions: " << redact(e.what()) << "\n";
   }
   auto is_applied = [&](rev r) { return !applied.empty() && applied[r]; };
+  if (ctx.global.json) {  // the graph as data: nodes, and edges of both kinds
+    ctx.out << "{\"nodes\": [";
+    for (rev r = 0; r < g.size(); ++r)
+      ctx.out << (r ? ", " : "") << "{\"revision\": " << json_string(g.at(r).id)
+              << ", \"branch_labels\": " << json_list(g.at(r).branch_labels) << ", \"message\": " << json_string(g.at(r).message)
+              << ", \"is_head\": " << (g.children(r).empty() ? "true" : "false")
+              << (applied.empty() ? "" : is_applied(r) ? ", \"applied\": true" : ", \"applied\": false") << "}";
+    ctx.out << "], \"edges\": [";
+    bool first = true;
+    for (rev r = 0; r < g.size(); ++r)
+      for (const auto& [edges, kind] : {std::pair{&g.parents(r), "down_revision"}, std::pair{&g.dependencies(r), "depends_on"}})
+        for (auto p : *edges) {
+          ctx.out << (first ? "" : ", ") << "{\"from\": " << json_string(g.at(p).id) << ", \"to\": " << json_string(g.at(r).id)
+                  << ", \"kind\": \"" << kind << "\"}";
+          first = false;
+        }
+    ctx.out << "]}\n";
+    return 0;
+  }
   if (format == "dot") {
     ctx.out << "digraph retort {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n";
     for (rev r = 0; r < g.size(); ++r) {

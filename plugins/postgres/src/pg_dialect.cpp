@@ -24,6 +24,7 @@ sdk::capabilities pg_dialect::caps() const {
   c.alter_column = true;
   c.savepoints = true;
   c.max_identifier_length = 63;
+  c.schemas = true;
   return c;
 }
 

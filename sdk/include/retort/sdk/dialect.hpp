@@ -24,6 +24,9 @@ struct capabilities {
   bool alter_column = false;       ///< column changes in place (else the dialect rebuilds the table)
   bool savepoints = false;
   std::size_t max_identifier_length = 0;  ///< 0: no limit worth checking
+  /// Tables live in named schemas, so the `schema` setting names one (PostgreSQL); where false it is
+  /// ignored and retort's tables are named as `connection::find_table` places them.
+  bool schemas = false;
 };
 
 /// @warning A published interface: within an ABI major it never gains, loses or reorders a virtual.

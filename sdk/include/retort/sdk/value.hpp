@@ -58,6 +58,31 @@ class value {
   source_location where_;
 };
 
+/// Levenshtein distance, for "did you mean".
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> dist(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) dist[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = dist[0];
+    dist[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = dist[j];
+      dist[j] = std::min({dist[j] + 1, dist[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return dist[b.size()];
+}
+
+/// " (did you mean 'upgrade'?)" for the name in `known` at most two edits from `word`, else "".
+template <class Names> std::string did_you_mean(std::string_view word, const Names& known) {
+  std::string_view nearest;
+  std::size_t best = 3;
+  for (std::string_view n : known)
+    if (std::size_t d = edit_distance(word, n); d < best) best = d, nearest = n;
+  return nearest.empty() ? std::string() : " (did you mean '" + std::string(nearest) + "'?)";
+}
+
 /// Reads the fields of one table (an operation, a column) and reports every problem as
 /// `file:line: <context>: field 'name': what is wrong`.
 class fields {
@@ -108,38 +133,14 @@ class fields {
   /// Refuses any field not in `known`, so a typo (`nulable`, `[[upgrad]]`) is an error, not silently
   /// ignored; a near miss is named.
   void only(std::initializer_list<std::string_view> known) const {
-    for (const auto& [k, v] : *table_.table()) {
-      bool ok = false;
-      std::string_view nearest;
-      std::size_t best = 3;  // at most two edits away
-      for (auto n : known) {
-        ok = ok || n == k;
-        if (std::size_t d = edit_distance(k, n); d < best) best = d, nearest = n;
-      }
-      if (!ok) {
+    for (const auto& [k, v] : *table_.table())
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
         std::string list;
         for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-        fail(v, k, "is not a known field" + (nearest.empty() ? std::string() : " (did you mean '" + std::string(nearest) + "'?)") +
-                       "; known: " + list);
+        fail(v, k, "is not a known field" + did_you_mean(k, known) + "; known: " + list);
       }
-    }
   }
 
-  /// Levenshtein distance, for "did you mean".
-  static std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> dist(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) dist[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      std::size_t diag = dist[0];
-      dist[0] = i;
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t up = dist[j];
-        dist[j] = std::min({dist[j] + 1, dist[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diag = up;
-      }
-    }
-    return dist[b.size()];
-  }
 
   [[noreturn]] void fail(const value& at, std::string_view key, const std::string& what) const {
     std::string msg = at.where().file + ":" + std::to_string(at.where().line) + ": " + context_;
