@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh — on a fresh Debian 12 machine: the dependencies, a build with warnings as errors and one
 # with AddressSanitizer and UndefinedBehaviorSanitizer, a throw-away PostgreSQL, and the test suite:
-# the unit, loader, CLI and PostgreSQL tests under the sanitizers, then everything on the plain
-# build. CTest's summary is the last thing it prints; the server is stopped however the run ends.
+# the unit, loader, CLI and PostgreSQL tests under the sanitizers, each libFuzzer target for 20 s
+# (clang), then everything on the plain build. CTest's summary is the last thing it prints; the
+# server is stopped however the run ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -11,9 +12,13 @@ scripts/build.sh build -DRETORT_BUILD_TESTS=ON -DRETORT_WERROR=ON
 scripts/build.sh build-asan -DRETORT_BUILD_TESTS=ON -DRETORT_WERROR=ON -DRETORT_SANITIZE=ON
 eval "$(scripts/pg-start.sh)"
 trap '"$root/scripts/pg-stop.sh" "$RETORT_TEST_PGTMP"' EXIT
-# Under the sanitizers: everything but the install test and the Alembic comparison, which add
-# nothing the sanitizers could see that the others do not.
+# Under the sanitizers: everything but the install test and the Alembic and splitter comparisons,
+# which add nothing the sanitizers could see that the others do not.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --output-on-failure -j "$(nproc)" -E '^(sdk_consumer|alembic_differential)$')
+  ctest --output-on-failure -j "$(nproc)" -E '^(sdk_consumer|alembic_differential|splitter_differential)$')
+# The libFuzzer targets (clang; ASan and UBSan): 20 s each from the committed seeds, failing on a
+# crash, leak, hang or UBSan report (tests/fuzz, docs/fuzzing.md).
+scripts/build.sh build-fuzz -DRETORT_FUZZ=ON -DRETORT_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+(cd build-fuzz && ctest --output-on-failure -j "$(nproc)" -L fuzz)
 cd build
 ctest --output-on-failure -j "$(nproc)"

@@ -1,0 +1,3 @@
+-- retort:revision r
+-- retort:upgrade
+-- retort:message late

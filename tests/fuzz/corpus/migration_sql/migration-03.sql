@@ -1,0 +1,3 @@
+-- retort:revision r
+-- retort:colour blue
+-- retort:upgrade

@@ -1,0 +1,2 @@
+-- retort:message m
+-- retort:upgrade

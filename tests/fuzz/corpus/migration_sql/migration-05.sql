@@ -1,0 +1,3 @@
+-- retort:revision r
+CREATE TABLE x (a int);
+-- retort:upgrade

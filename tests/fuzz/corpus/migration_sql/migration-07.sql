@@ -1,0 +1,2 @@
+-- retort:revision bad/id
+-- retort:upgrade

@@ -1,0 +1,4 @@
+-- retort:revision r9
+-- retort:upgrade
+-- retort:downgrade
+-- retort:downgrade

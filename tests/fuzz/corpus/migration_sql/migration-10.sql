@@ -1,0 +1,3 @@
+-- retort:revision r9
+-- retort:downgrade
+-- retort:upgrade

@@ -1,0 +1,1 @@
+SELECT E'back\'slash;'; SELECT 2

@@ -1,0 +1,1 @@
+SELECT "we;ird""col" FROM t; SELECT 2

@@ -1,0 +1,1 @@
+DO $body$ BEGIN RAISE NOTICE '$$;'; END $body$; SELECT 1

@@ -1,0 +1,2 @@
+/* outer /* inner; */ still comment; */ SELECT 1; -- trailing; comment
+SELECT 2

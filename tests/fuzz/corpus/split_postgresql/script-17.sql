@@ -1,0 +1,3 @@
+SELECT 1;
+/* a /* nested */ comment left open
+SELECT 2;

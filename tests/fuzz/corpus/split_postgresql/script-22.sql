@@ -1,0 +1,10 @@
+CREATE TABLE a (x int);
+create unique index concurrently ix on a (x);
+/* note */ DROP INDEX CONCURRENTLY ix;
+VACUUM a;
+CREATE DATABASE other;
+ALTER SYSTEM SET work_mem = '8MB';
+REINDEX (VERBOSE) TABLE CONCURRENTLY a;
+CREATE TABLE c (id int, concurrently int);
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv;
+ALTER TYPE mood ADD VALUE 'meh';

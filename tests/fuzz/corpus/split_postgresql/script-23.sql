@@ -1,0 +1,1 @@
+CREATE TABLE a (x int); COMMIT; CREATE TABLE b (x int)
