@@ -200,10 +200,8 @@ std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool valid = n > 0 && i + n <= s.size() && !(n == 2 && c < 0xc2);
-    for (std::size_t k = 1; valid && k < n; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (!valid) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
       out += "\\ufffd";
       ++i;
       continue;

@@ -2,6 +2,7 @@
 #include "new_revision.hpp"
 
 #include "migration.hpp"
+#include "text.hpp"
 
 #include <retort/sdk/error.hpp>
 
@@ -38,10 +39,8 @@ std::string slug(const std::string& message) {
 std::string text_problem(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
     if (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n')
       return "the message holds a control character (byte " + std::to_string(i + 1) + "); write it as text";
     i += n;

@@ -347,18 +347,16 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
         ++result.steps_run;
       }
     }
-  } catch (run_failure& failure) {
-    rollback_quietly();
-    if (current) record_failure(*current, failure.what(), opts);
-    failure.so_far = result;
-    try {
-      failure.so_far.heads = store_.read_heads(conn_);
-    } catch (...) {  // the connection may be gone: the failure is what matters
-    }
-    throw;
-  } catch (const sdk::error& err) {
+  } catch (sdk::error& err) {
     rollback_quietly();
     if (current) record_failure(*current, err.what(), opts);
+    if (auto* failure = dynamic_cast<run_failure*>(&err)) {  // what ran before it stays applied
+      failure->so_far = result;
+      try {
+        failure->so_far.heads = store_.read_heads(conn_);
+      } catch (...) {  // the connection may be gone: the failure is what matters
+      }
+    }
     throw;
   }
   result.heads = store_.read_heads(conn_);
