@@ -103,7 +103,8 @@ const config& context::cfg() {
 plugin_host& context::plugins() {
   if (!plugins_) {
     const config* c = maybe_cfg();
-    plugins_ = std::make_unique<plugin_host>(plugin_search_path(global.plugin_paths, c));
+    plugins_ = std::make_unique<plugin_host>(plugin_search_path(global.plugin_paths, c),
+                                             c ? c->plugin_settings : std::map<std::string, sdk::value, std::less<>>{});
     if (c && !c->plugins.empty()) plugins_->load_named(c->plugins);
   }
   return *plugins_;

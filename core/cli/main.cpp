@@ -47,6 +47,7 @@ void json_error(std::ostream& out, const std::string& message, const sdk::error*
     if (const auto* f = dynamic_cast<const run_failure*>(e))
       out << ", \"revision\": " << cli::json_string(f->revision) << ", \"direction\": " << cli::json_string(to_string(f->dir))
           << ", \"statement\": " << f->statement << ", \"statements\": " << f->statements
+          << ", \"vetoed\": " << (f->vetoed ? "true" : "false")
           << ", \"statement_sql\": " << cli::json_string(redact(f->statement_sql)) << "}, \"ran\": " << cli::run_json(f->so_far)
           << "}\n";
     else out << "}}\n";
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
   } catch (const cli::help_shown&) {
     return 0;
   } catch (const sdk::error& e) {
+    if (const auto* f = dynamic_cast<const run_failure*>(&e))
+      for (const auto& w : f->so_far.warnings) std::cerr << "retort: warning: " << redact(w) << "\n";
     if (json) json_error(std::cout, redact(e.what()), &e);
     std::cerr << "retort: error: " << redact(e.what()) << "\n";
     return exit_code(e.kind());

@@ -65,7 +65,8 @@ int migrate(context& ctx, direction dir) {
                                 : "where to go: base, an id or prefix, -N, REV-N; A:B with --sql")
       ("sql", po::bool_switch(), "print the script instead of running it (offline: no connection)")
       ("atomic", po::bool_switch(), "run the whole plan in one transaction")
-      ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing");
+      ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing")
+      ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended");
   po::positional_options_description pos;
   pos.add("target", 1);
   auto vm = ctx.parse(own, pos);
@@ -118,12 +119,15 @@ int migrate(context& ctx, direction dir) {
   opts.atomic = atomic;
   opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
   opts.lock_timeout = ctx.global.lock_timeout;
+  opts.url = ctx.url().redacted();
+  opts.allow_destructive = vm["allow-destructive"].as<bool>();
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   // The target is resolved from the heads read under the lock.
   planner_for plan(g, dir, target);
   auto result = rn.run([&](const std::vector<rev>& now) { return plan(now); }, opts);
+  for (const auto& w : result.warnings) ctx.err << "retort: warning: " << redact(w) << "\n";
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else

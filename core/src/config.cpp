@@ -41,7 +41,7 @@ config parse_config(std::string_view text, const fs::path& path) {
   sdk::value root = parse_toml(text, file);
   sdk::fields f(root, "configuration");
   f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
-          "transaction_mode", "lock_timeout", "statement_timeout", "schema"});
+          "transaction_mode", "lock_timeout", "statement_timeout", "schema", "plugin"});
   const fs::path base = cfg.file.parent_path();
   cfg.script_location = (base / f.optional_string("script_location").value_or("migrations")).lexically_normal();
   cfg.version_table = identifier_field(f, "version_table", cfg.version_table);
@@ -64,6 +64,18 @@ config parse_config(std::string_view text, const fs::path& path) {
   auto model = f.optional_string("model");
   cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
   cfg.plugins = f.strings("plugins");
+  if (const sdk::value* tables = f.find("plugin")) {
+    // [plugin.NAME] for each plugin that has settings; a table for a plugin not loaded is a typo.
+    if (!tables->table()) f.fail(*tables, "plugin", "expected tables [plugin.NAME], found " + std::string(tables->kind_name()));
+    for (const auto& [name, settings] : *tables->table()) {
+      const std::string key = "plugin." + name;
+      if (!settings.table()) f.fail(settings, key, "expected a table of the plugin's settings, found " + std::string(settings.kind_name()));
+      if (std::find(cfg.plugins.begin(), cfg.plugins.end(), name) == cfg.plugins.end())
+        f.fail(settings, key, "configures plugin '" + name + "', which `plugins` does not list" +
+                                  sdk::did_you_mean(name, cfg.plugins) + "; add it there to load it");
+      cfg.plugin_settings.emplace(name, settings);
+    }
+  }
   for (const auto& p : f.strings("plugin_paths")) cfg.plugin_paths.push_back((base / p).lexically_normal());
   cfg.lock_timeout = duration_field(f, "lock_timeout");
   cfg.statement_timeout = duration_field(f, "statement_timeout");

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <retort/sdk/url.hpp>
+#include <retort/sdk/value.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@ struct config {
   std::optional<std::string> default_url;
   std::filesystem::path model;
   std::vector<std::string> plugins;
+  /// `[plugin.NAME]` tables by plugin name, as written (a plugin reads its own through the SDK).
+  std::map<std::string, sdk::value, std::less<>> plugin_settings;
   std::vector<std::filesystem::path> plugin_paths;  ///< absolute, in order
   transaction_mode mode = transaction_mode::per_migration;
   /// Guards for every migration (a migration's own header overrides them): how long a statement may

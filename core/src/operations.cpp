@@ -287,6 +287,10 @@ const sdk::operation_type* builtin_operation_type(std::string_view name) {
   return it == types.end() ? nullptr : &it->second;
 }
 
+const sdk::operation_type* op_catalog::find_operation(std::string_view name) const { return builtin_operation_type(name); }
+const sdk::op_renderer* op_catalog::find_renderer(std::string_view, std::string_view) const { return nullptr; }
+std::optional<op_origin> op_catalog::origin(std::string_view) const { return std::nullopt; }
+
 std::string builtin_operation::name() const {
   static const char* names[] = {"create_table", "drop_table",    "rename_table",  "add_column",
                                 "drop_column",  "alter_column",  "create_index",  "drop_index",

@@ -6,25 +6,36 @@
 #include <retort/sdk/ops.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace retort {
 
-/// Where a migration's op names are looked up: the built-ins, then the op plugins loaded.
+/// Where a custom operation comes from and where it renders.
+struct op_origin {
+  std::string plugin;                 ///< its plugin's name ("enum")
+  std::string file;                   ///< … and file
+  std::vector<std::string> dialects;  ///< those its plugin registered renderers for; empty: it renders itself
+};
+
+/// Where a migration's op names are looked up: the built-ins, then the op plugins loaded. As it
+/// is, the built-ins alone (a project without op plugins, tests).
 class op_catalog {
  public:
   virtual ~op_catalog() = default;
-  virtual const sdk::operation_type* find_operation(std::string_view name) const = 0;
-  virtual const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const = 0;
+  virtual const sdk::operation_type* find_operation(std::string_view name) const;
+  virtual const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const;
+  /// For an operation a plugin registered; nothing for a built-in.
+  virtual std::optional<op_origin> origin(std::string_view op) const;
 };
 
 /// A built-in operation; `render` defers to the dialect.
-class builtin_operation final : public sdk::operation {
+class builtin_operation final : public sdk::builtin {
  public:
   explicit builtin_operation(sdk::builtin_op op) : op_(std::move(op)) {}
-  const sdk::builtin_op& op() const noexcept { return op_; }
+  const sdk::builtin_op& op() const noexcept override { return op_; }
 
   std::string name() const override;
   std::vector<sdk::statement> render(const sdk::dialect& d, const sdk::schema& before) const override;

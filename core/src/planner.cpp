@@ -1,6 +1,8 @@
 // planner.cpp — from the database's heads to a target: steps, version-table transitions, statements.
 #include "planner.hpp"
 
+#include "text.hpp"
+
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
@@ -41,7 +43,14 @@ bool for_another_dialect(const sdk::operation& op, const sdk::dialect& d) {
 std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
                                       const op_catalog& catalog) {
   if (for_another_dialect(op, d)) return {};
-  if (const sdk::op_renderer* r = catalog.find_renderer(op.name(), d.name())) return r->render(op, d, before);
+  const std::string name = op.name();
+  if (const sdk::op_renderer* r = catalog.find_renderer(name, d.name())) return r->render(op, d, before);
+  // A custom operation renders on the dialects its plugin registered renderers for, or, with none,
+  // on every dialect by itself.
+  if (auto origin = catalog.origin(name); origin && !origin->dialects.empty())
+    throw sdk::error(sdk::error_kind::input, "operation '" + name + "' (plugin " + origin->plugin + ", " + origin->file +
+                                                 ") cannot be rendered for dialect '" + d.name() + "': it renders on " +
+                                                 join(origin->dialects, "none") + " only");
   return op.render(d, before);
 }
 
@@ -75,7 +84,7 @@ std::vector<step> revert_where(const revision_graph& g, const std::vector<char>&
   std::vector<step> plan;
   for (rev r = g.size(); r-- > 0;) {
     if (!have[r] || !go[r]) continue;
-    step s{r, direction::down, {heads.begin(), heads.end()}, {}, {}};
+    step s{r, direction::down, {heads.begin(), heads.end()}, {}, {}, {}};
     heads.erase(r);
     for (rev p : parents_and_deps(g, r))
       if (--above[p] == 0) heads.insert(p);
@@ -94,7 +103,7 @@ std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& 
   std::vector<rev> heads = g.heads_of(current);
   for (rev r = 0; r < g.size(); ++r) {
     if (!want[r] || have[r]) continue;
-    step s{r, direction::up, heads, {}, {}};
+    step s{r, direction::up, heads, {}, {}, {}};
     heads = remove(heads, parents_and_deps(g, r));
     heads.push_back(r);
     std::sort(heads.begin(), heads.end());
@@ -145,6 +154,7 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
       if (s && s->dir == direction::up) {
         auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
         s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
+        if (!for_another_dialect(op, d)) s->operations.push_back(op.name());
       }
       if (need_inverse && !for_another_dialect(op, d)) {
         auto inv = op.inverse(schema);
@@ -175,6 +185,7 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     for (std::size_t i = 0; i < ops.size(); ++i) {
       auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
       s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
+      if (!for_another_dialect(*ops[i], d)) s.operations.push_back(ops[i]->name());
       ops[i]->apply(schema);
     }
   }

@@ -24,6 +24,7 @@ struct step {
   std::vector<rev> heads_before;  ///< the version-table rows before this step
   std::vector<rev> heads_after;   ///< … and after it
   std::vector<sdk::statement> statements;  ///< filled in by render_plan
+  std::vector<std::string> operations;     ///< … and the names of the operations they come from
 };
 
 /// Applies what `target` needs and `current` lacks, parents and dependencies first.

@@ -77,8 +77,10 @@ std::string terminated(const std::string& sql) {
 
 runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& conn, const version_store& store,
                const op_catalog& catalog, std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks)
-    : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)),
-      serialised_(d.caps().advisory_lock), operator_(current_operator()) {}
+    : g_(g), d_(d), conn_(conn), store_(store), catalog_(catalog), hooks_(std::move(hooks)), dialect_name_(d.name()),
+      serialised_(d.caps().advisory_lock), operator_(current_operator()) {
+  for (const auto& h : hooks_) hooks_mask_ |= h.second;
+}
 
 std::string runner::lock_key() const { return "retort:" + store_.version_table(); }
 
@@ -110,21 +112,75 @@ void runner::write(const std::string& sql) {
                          "retort wrote there. A migration may not write to them; `retort current` shows what they hold.");
 }
 
-bool runner::emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason) {
+sdk::hook_context runner::context(sdk::event what, const run_options& opts) const {
+  sdk::hook_context ctx;
+  ctx.what = what;
+  ctx.url = opts.url;
+  ctx.dialect = dialect_name_;
+  ctx.allow_destructive = opts.allow_destructive;
+  return ctx;
+}
+
+std::optional<std::string> runner::emit(const sdk::hook_context& ctx) {
+  const auto bit = static_cast<std::uint32_t>(ctx.what);
+  const bool can_veto = ctx.what == sdk::event::before_migration || ctx.what == sdk::event::before_statement;
   for (auto& [h, mask] : hooks_) {
-    if (!(mask & static_cast<std::uint32_t>(what))) continue;
+    if (!(mask & bit)) continue;
     sdk::verdict v;
+    std::string threw;
     try {
       v = h->on_event(ctx);
     } catch (const std::exception& e) {
-      v = {false, std::string("hook threw: ") + e.what()};
+      threw = e.what();
+    } catch (...) {
+      threw = "an exception that is not a std::exception";
     }
-    if (!v.allow) {
-      if (reason) *reason = "hook '" + h->name() + "': " + v.reason;
-      return false;
+    std::string who;
+    try {
+      who = h->name();
+    } catch (...) {
+      who = "?";
+    }
+    if (!threw.empty()) {
+      // A hook that cannot do its work (an audit log it cannot write) must not let a change through
+      // unseen; afterwards, the change is made and the error is shown.
+      if (can_veto) return "hook '" + who + "' failed: " + redact(threw);
+      warnings_.push_back("hook '" + who + "' failed on " + std::string(sdk::event_name(ctx.what)) + ": " + redact(threw));
+    } else if (!v.allow && can_veto) {
+      return "hook '" + who + "': " + (v.reason.empty() ? "no reason given" : redact(v.reason));
     }
   }
-  return true;
+  return std::nullopt;
+}
+
+namespace {
+/// A hook's veto, on its way out of run_step.
+struct vetoed {
+  std::string reason;
+};
+}  // namespace
+
+void runner::execute(const step& s, std::size_t i, sdk::hook_context& ctx) {
+  const std::string& sql = s.statements[i].sql;
+  const bool observed = wants(sdk::event::after_statement);
+  if (wants(sdk::event::before_statement) || observed) {
+    ctx.statement = sql;
+    ctx.statement_index = i + 1;
+    ctx.duration_ms = -1;
+    ctx.operations = nullptr;
+    ctx.statements = nullptr;
+  }
+  if (wants(sdk::event::before_statement)) {
+    ctx.what = sdk::event::before_statement;
+    if (auto no = emit(ctx)) throw vetoed{*no};
+  }
+  const auto t0 = observed ? clock::now() : clock::time_point{};
+  guarded([&] { conn_.execute(sql); });
+  if (observed) {
+    ctx.what = sdk::event::after_statement;
+    ctx.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+    emit(ctx);
+  }
 }
 
 void runner::ensure_tables(const run_options& opts) {
@@ -172,12 +228,20 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
   const std::size_t n = s.statements.size();
   statements_done_ = 0;
   statements_committed_ = 0;
-  sdk::hook_context ctx{sdk::event::before_migration, m.id, to_string(s.dir), {}, {}, index + 1, count};
-  std::string reason;
-  if (!emit(sdk::event::before_migration, ctx, &reason))
-    throw sdk::error(sdk::error_kind::database, "revision " + m.id + " was stopped before it ran by " + reason);
   journal_id_.clear();
+  sdk::hook_context ctx = context(sdk::event::before_migration, opts);
+  ctx.revision = m.id;
+  ctx.direction = to_string(s.dir);
+  ctx.message = m.message;
+  ctx.step = index + 1;
+  ctx.steps = count;
+  auto since = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count(); };
   try {
+    if (wants(sdk::event::before_migration)) {
+      ctx.operations = &s.operations;
+      ctx.statements = &s.statements;
+      if (auto no = emit(ctx)) throw vetoed{*no};
+    }
     if (segmented) {
       // The journal: a 'partial' row before anything runs, and its progress with each segment, so
       // a crash half-way leaves on record which statement is in doubt (the one after
@@ -193,7 +257,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
       const bool group = segmented && m.transactional && s.statements[statements_done_].transactional;
       if (group) guarded([&] { conn_.begin(opts.lock_timeout); });
       do {
-        guarded([&] { conn_.execute(s.statements[statements_done_].sql); });
+        execute(s, statements_done_, ctx);
         ++statements_done_;
       } while (statements_done_ < n && (!segmented || (group && s.statements[statements_done_].transactional)));
       if (segmented) write(store_.progress_sql(journal_id_, statements_done_));
@@ -203,7 +267,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     if (segmented) guarded([&] { conn_.begin(opts.lock_timeout); });
     const auto after = ids_of(g_, s.heads_after);
     for (const auto& sql : store_.transition_sql(rows, after)) write(sql);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+    const auto ms = since();
     if (segmented) {
       write(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt));
     } else {
@@ -214,6 +278,17 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     if (segmented) commit_step(s);
     rows = after;
     std::sort(rows.begin(), rows.end());  // as read_heads() returns them
+  } catch (const vetoed& v) {
+    std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") was vetoed " +
+                      (statements_done_ == 0 && ctx.what == sdk::event::before_migration
+                           ? std::string("before it ran")
+                           : "at statement " + std::to_string(statements_done_ + 1) + " of " + std::to_string(n)) +
+                      " by " + v.reason;
+    if (segmented && statements_committed_ > 0)
+      msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
+             " ran outside a single transaction and stay applied; the version table still says the revision is not "
+             "applied.";
+    throw fail(s, ctx, sdk::error(sdk::error_kind::database, msg), since(), true);
   } catch (const sdk::error& err) {
     std::string where = statements_done_ < n ? "at statement " + std::to_string(statements_done_ + 1) + " of " +
                                                    std::to_string(n) + ":\n  " + shorten(s.statements[statements_done_].sql)
@@ -224,21 +299,42 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
       msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
              " ran outside a single transaction and stay applied; the version table still says the revision is not "
              "applied. Fix the cause, then revert them by hand or complete the migration by hand and `retort stamp`.";
-    ctx.what = sdk::event::failure;
-    ctx.error = msg;
-    emit(sdk::event::failure, ctx);
     sdk::error out(sdk::error_kind::database, msg);
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
-    throw run_failure(out, m.id, s.dir, statements_done_ + 1, n, statements_done_ < n ? s.statements[statements_done_].sql : "");
+    throw fail(s, ctx, out, since(), false);
   }
-  ctx.what = sdk::event::after_migration;
-  emit(sdk::event::after_migration, ctx);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
+  const auto ms = since();
+  if (wants(sdk::event::after_migration)) {
+    ctx.what = sdk::event::after_migration;
+    ctx.statement = {};
+    ctx.statement_index = 0;
+    ctx.operations = &s.operations;
+    ctx.statements = &s.statements;
+    ctx.duration_ms = ms;
+    emit(ctx);
+  }
   if (opts.progress)
     opts.progress("[" + std::to_string(index + 1) + "/" + std::to_string(count) + "] " +
                   (s.dir == direction::up ? "upgrade " : "downgrade ") + m.id + " " + m.message + " (" +
                   std::to_string(ms) + " ms)");
   return ms;
+}
+
+run_failure runner::fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto) {
+  const std::size_t n = s.statements.size();
+  if (wants(sdk::event::failure)) {
+    const std::string text = redact(e.what());
+    ctx.what = sdk::event::failure;
+    ctx.error = text;
+    ctx.duration_ms = ms;
+    ctx.operations = nullptr;
+    ctx.statements = nullptr;
+    emit(ctx);
+    ctx.error = {};
+  }
+  run_failure f(e, g_.at(s.r).id, s.dir, statements_done_ + 1, n, statements_done_ < n ? s.statements[statements_done_].sql : "");
+  f.vetoed = veto;
+  return f;
 }
 
 void runner::commit_step(const step& s) {
@@ -252,13 +348,13 @@ void runner::commit_step(const step& s) {
   }
 }
 
-void runner::record_failure(const step& s, const std::string& message, const run_options& opts) {
+void runner::record_failure(const step& s, const std::string& message, const run_options& opts, bool vetoed) {
   // After the rollback, in a transaction of its own: the history keeps the failure. 'partial' when
   // statements of a segmented step were committed before it failed (statement k of n).
   const migration& m = g_.at(s.r);
   // Only what committed counts: a failed segment's statements went with its transaction.
   const std::size_t done = needs_segments(g_, s) ? statements_committed_ : 0;
-  const std::string status = done > 0 ? "partial" : "failed";
+  const std::string status = done > 0 ? "partial" : vetoed ? "vetoed" : "failed";
   history_entry e{m.id, to_string(s.dir), status, file_checksum(m.path), utc_now(), {},
                   operator_, static_cast<std::int64_t>(done),
                   static_cast<std::int64_t>(s.statements.size()), redact(message)};
@@ -283,6 +379,8 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   // The lock first, so everything after it waits for another runner at most --lock-timeout. Then
   // plan and render, reading only: a bad file or an irreversible step is refused before anything
   // is written, even the version table.
+  const auto run_started = clock::now();
+  warnings_.clear();
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
   version_rows db = read_rows();
   std::vector<step> plan = make_plan(db.heads);
@@ -299,7 +397,20 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   run_result result;
   const bool redundant_rows = db.redundant();
   if (!plan.empty() || redundant_rows) ensure_tables(opts);
-  emit(sdk::event::plan_built, {sdk::event::plan_built, {}, {}, {}, {}, 0, plan.size()});
+  if (wants(sdk::event::plan_built)) {
+    auto ctx = context(sdk::event::plan_built, opts);
+    ctx.steps = plan.size();
+    emit(ctx);
+  }
+  auto finished = [&](std::size_t ran, std::string_view error) {
+    if (!wants(sdk::event::run_finished)) return;
+    auto ctx = context(sdk::event::run_finished, opts);
+    ctx.step = ran;
+    ctx.steps = plan.size();
+    ctx.error = error;
+    ctx.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - run_started).count();
+    emit(ctx);
+  };
 
   const step* current = nullptr;
   try {
@@ -349,8 +460,11 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     }
   } catch (sdk::error& err) {
     rollback_quietly();
-    if (current) record_failure(*current, err.what(), opts);
-    if (auto* failure = dynamic_cast<run_failure*>(&err)) {  // what ran before it stays applied
+    auto* failure = dynamic_cast<run_failure*>(&err);
+    if (current) record_failure(*current, err.what(), opts, failure && failure->vetoed);
+    finished(result.steps_run, redact(err.what()));
+    result.warnings = warnings_;
+    if (failure) {  // what ran before it stays applied
       failure->so_far = result;
       try {
         failure->so_far.heads = store_.read_heads(conn_);
@@ -360,7 +474,8 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     throw;
   }
   result.heads = store_.read_heads(conn_);
-  emit(sdk::event::run_finished, {sdk::event::run_finished, {}, {}, {}, {}, result.steps_run, plan.size()});
+  finished(result.steps_run, {});
+  result.warnings = warnings_;
   return result;
 }
 

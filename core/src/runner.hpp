@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct run_options {
   bool atomic = false;  ///< the whole plan in one transaction
   guards defaults;      ///< the project's lock and statement timeouts
   std::chrono::milliseconds lock_timeout{60000};
+  /// For hooks: the database, password redacted, and whether destructive changes were allowed.
+  std::string url;
+  bool allow_destructive = false;
   /// Called with a line of progress ("[2/5] 9b3f2e61a0c4 create cases … 12 ms"), or empty.
   std::function<void(const std::string&)> progress;
 };
@@ -35,6 +39,7 @@ struct run_result {
   std::size_t steps_run = 0;
   std::vector<step_report> steps;  ///< in the order they ran
   std::vector<std::string> heads;  ///< the version table at the end
+  std::vector<std::string> warnings;  ///< hooks that failed on an event they cannot veto
 };
 
 /// A run that stopped at a migration: the error, where it happened, and what ran before it.
@@ -46,6 +51,7 @@ struct run_failure : sdk::error {
   std::size_t statement;   ///< 1-based; statements + 1 when it failed recording the step
   std::size_t statements;
   std::string statement_sql;
+  bool vetoed = false;  ///< a hook refused it
   run_result so_far;  ///< the migrations that ran (and stay applied) before it
 };
 
@@ -92,9 +98,19 @@ class runner {
                         std::vector<std::string>& rows);
   /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
   void commit_step(const step& s);
-  void record_failure(const step& s, const std::string& message, const run_options& opts);
+  void record_failure(const step& s, const std::string& message, const run_options& opts, bool vetoed);
   void rollback_quietly() noexcept;
-  bool emit(sdk::event what, const sdk::hook_context& ctx, std::string* reason = nullptr);
+  /// Whether any hook asked for `what`: the context is built only then.
+  bool wants(sdk::event what) const noexcept { return (hooks_mask_ & static_cast<std::uint32_t>(what)) != 0; }
+  /// The context every event of this run shares.
+  sdk::hook_context context(sdk::event what, const run_options& opts) const;
+  /// Sends `ctx` to the hooks that asked for its event, in load order. A veto of a before_* event
+  /// ("hook 'policy': reason") is returned; other events' errors become warnings.
+  std::optional<std::string> emit(const sdk::hook_context& ctx);
+  /// The failure event for `s`, and the error the run throws.
+  run_failure fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto);
+  /// Runs one statement of `s` between its hook events.
+  void execute(const step& s, std::size_t i, sdk::hook_context& ctx);
   std::string lock_key() const;
 
   const revision_graph& g_;
@@ -103,6 +119,9 @@ class runner {
   const version_store& store_;
   const op_catalog& catalog_;
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks_;
+  std::uint32_t hooks_mask_ = 0;  ///< the events any hook asked for
+  const std::string dialect_name_;
+  std::vector<std::string> warnings_;
   const bool serialised_;       ///< the session lock keeps other runners out for the whole run
   const std::string operator_;  ///< user@host, for the history
   bool tables_exist_ = false;   ///< the version and history tables, once ensure_tables ran

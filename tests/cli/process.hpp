@@ -94,14 +94,21 @@ inline std::vector<std::vector<std::string>> query(const fs::path& db, const std
   return rows;
 }
 
-/// Runs statements on an SQLite file, as a user with the sqlite3 shell would.
-inline void exec(const fs::path& db, const std::string& sql) {
+/// Runs statements on an SQLite file, as a user with the sqlite3 shell would (foreign keys on):
+/// whether they ran, and the error in `why` when they did not.
+inline bool try_exec(const fs::path& db, const std::string& sql, std::string* why = nullptr) {
   sqlite3* h = nullptr;
   char* msg = nullptr;
-  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK || sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK)
-    ADD_FAILURE() << sql << ": " << (msg ? msg : sqlite3_errmsg(h));
+  const bool ok = sqlite3_open(db.c_str(), &h) == SQLITE_OK &&
+                  sqlite3_exec(h, ("PRAGMA foreign_keys = ON; " + sql).c_str(), nullptr, nullptr, &msg) == SQLITE_OK;
+  if (!ok && why) *why = msg ? msg : sqlite3_errmsg(h);
   sqlite3_free(msg);
   sqlite3_close(h);
+  return ok;
+}
+
+inline void exec(const fs::path& db, const std::string& sql) {
+  if (std::string why; !try_exec(db, sql, &why)) ADD_FAILURE() << sql << ": " << why;
 }
 
 /// Another connection holding a lock on an SQLite file ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE") until

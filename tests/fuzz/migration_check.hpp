@@ -14,12 +14,7 @@
 namespace retort_fuzz {
 
 /// The built-in operations, as a project without op plugins sees them.
-struct builtin_catalog final : retort::op_catalog {
-  const retort::sdk::operation_type* find_operation(std::string_view name) const override {
-    return retort::builtin_operation_type(name);
-  }
-  const retort::sdk::op_renderer* find_renderer(std::string_view, std::string_view) const override { return nullptr; }
-};
+using builtin_catalog = retort::op_catalog;
 
 /// Each operation's inverse asked of the schema before it, then the operation applied; an
 /// operation the schema refuses (a table that is not there) leaves it as it was and the next one

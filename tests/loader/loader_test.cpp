@@ -50,8 +50,63 @@ TEST(loader, another_abi_major_is_refused_before_dlopen) {
                                        "rebuild it against retort-sdk 1.x"});
 }
 
+const std::string host_abi = std::to_string(RETORT_SDK_ABI_MAJOR) + "." + std::to_string(RETORT_SDK_ABI_MINOR);
+
 TEST(loader, a_newer_abi_minor_is_refused) {
-  expect_all(refusal("minor", "minor"), {fixture("minor", "minor").string(), "SDK ABI 1.99", "this retort speaks 1.0"});
+  const std::string newer = std::to_string(RETORT_SDK_ABI_MAJOR) + "." + std::to_string(RETORT_SDK_ABI_MINOR + 1);
+  expect_all(refusal("minor", "minor"), {fixture("minor", "minor").string(), "built for SDK ABI " + newer,
+                                         "this retort speaks " + host_abi, "upgrade retort"});
+}
+
+TEST(loader, a_plugin_for_an_older_minor_loads) {
+  // Built for 1.0: it uses only what 1.0 had, and every 1.x host still has that.
+  EXPECT_EQ(refusal("oldminor", "oldminor"), "");
+}
+
+/// Loading the ops plugins of `dir` in order: the refusal of the last one, or "".
+std::string ops_refusal(const std::string& dir, std::initializer_list<std::string> names) {
+  plugin_host host({fs::path(FIXTURE_DIR) / dir});
+  std::string last;
+  for (const auto& n : names) {
+    try {
+      host.load_file(fs::path(FIXTURE_DIR) / dir / ("retort-ops-" + n + ".so"));
+      last.clear();
+    } catch (const retort::sdk::error& e) {
+      EXPECT_EQ(e.kind(), retort::sdk::error_kind::plugin);
+      last = e.what();
+    }
+  }
+  return last;
+}
+
+TEST(loader, a_duplicate_operation_name_is_refused_naming_both_plugins) {
+  const auto dir = fs::path(FIXTURE_DIR) / "opdup";
+  expect_all(ops_refusal("opdup", {"firstops", "secondops"}),
+             {(dir / "retort-ops-secondops.so").string(), "registers operation 'make_thing'",
+              (dir / "retort-ops-firstops.so").string()});
+}
+
+TEST(loader, a_built_in_operation_name_is_refused) {
+  expect_all(ops_refusal("opbuiltin", {"builtinops"}), {"retort-ops-builtinops.so", "'create_table', a built-in name"});
+}
+
+TEST(loader, an_operation_name_outside_a_to_z_and_underscore_is_refused) {
+  expect_all(ops_refusal("opname", {"badnameops"}), {"retort-ops-badnameops.so", "'Make-Thing'", "[a-z_]+"});
+}
+
+TEST(loader, a_renderer_for_an_operation_nobody_defines_is_refused) {
+  expect_all(ops_refusal("oprender", {"renderops"}),
+             {"retort-ops-renderops.so", "renderer for operation 'nothing_defines_this'"});
+}
+
+TEST(loader, a_renderer_for_a_built_in_operation_is_taken) {
+  plugin_host host({fs::path(FIXTURE_DIR) / "opbuiltinrender"});
+  host.load_file(fs::path(FIXTURE_DIR) / "opbuiltinrender" / "retort-ops-builtinrenderops.so");
+  EXPECT_NE(host.find_renderer("drop_table", "sqlite"), nullptr);
+  EXPECT_EQ(host.find_renderer("drop_table", "postgresql"), nullptr);
+  ASSERT_TRUE(host.origin("make_thing"));
+  EXPECT_EQ(host.origin("make_thing")->plugin, "builtinrenderops");
+  EXPECT_FALSE(host.origin("drop_table"));  // still the built-in's
 }
 
 TEST(loader, another_toolchain_tag_is_refused) {

@@ -10,12 +10,7 @@ using namespace retort_test;
 namespace {
 
 /// The built-in operations only.
-struct builtins final : retort::op_catalog {
-  const retort::sdk::operation_type* find_operation(std::string_view n) const override {
-    return retort::builtin_operation_type(n);
-  }
-  const retort::sdk::op_renderer* find_renderer(std::string_view, std::string_view) const override { return nullptr; }
-};
+using builtins = retort::op_catalog;
 
 std::string body_error(const temp_dir& dir, const std::string& text) {
   write(dir / "m.toml", text);

@@ -56,6 +56,9 @@ class staging_registry final : public sdk::registry {
     if (!h) throw std::invalid_argument("add_hook(nullptr)");
     hooks.emplace_back(std::move(h), mask);
   }
+  const sdk::value& settings() const override { return *settings_; }
+
+  const sdk::value* settings_ = nullptr;  // set before the register function runs
   bool empty() const { return dialects.empty() && operations.empty() && renderers.empty() && hooks.empty(); }
 };
 
@@ -88,7 +91,10 @@ std::string dialect_plugin_for(const std::string& scheme) {
   return it == known.end() ? scheme : it->second;
 }
 
-std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std::unique_ptr<loaded_plugin>>& refused) {
+using settings_map = std::map<std::string, sdk::value, std::less<>>;
+
+std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, const settings_map& settings,
+                                           std::vector<std::unique_ptr<loaded_plugin>>& refused) {
   auto [file_kind, file_name] = split_file_name(file);
   if (file_kind.empty()) refuse(file, "is not named retort-<kind>-<name>.so");
 
@@ -166,6 +172,9 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std
     keep_and_refuse("declares itself as " + p->kind + " `" + p->name + "`, which does not match its file name; name it retort-" +
                     p->kind + "-" + p->name + ".so");
   if (!m->register_plugin) keep_and_refuse("has no register function in its manifest");
+  static const sdk::value no_settings(sdk::value_table{}, {});
+  const auto own = settings.find(p->name);
+  p->reg.settings_ = own == settings.end() ? &no_settings : &own->second;
   try {
     m->register_plugin(p->reg);
   } catch (const std::exception& e) {
@@ -187,12 +196,14 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, std::vector<std
 
 struct plugin_host::impl {
   std::vector<fs::path> search_path;
+  settings_map settings;
   std::vector<std::unique_ptr<loaded_plugin>> loaded;   // in load order
   std::vector<std::unique_ptr<loaded_plugin>> refused;  // kept loaded: their code may have run
   std::map<fs::path, std::string> refusals;             // file → why
   std::map<std::string, const sdk::dialect*, std::less<>> by_scheme;
   std::map<std::string, std::vector<fs::path>, std::less<>> scheme_claimants;
   std::map<std::string, const sdk::operation_type*, std::less<>> operations;
+  std::map<std::string, op_origin, std::less<>> origins;  // op name → plugin and the dialects it renders on
   std::map<std::pair<std::string, std::string>, const sdk::op_renderer*, std::less<>> renderers;
 
   bool is_loaded(const fs::path& file) const {
@@ -204,7 +215,7 @@ struct plugin_host::impl {
     if (auto it = refusals.find(file); it != refusals.end()) throw sdk::error(sdk::error_kind::plugin, it->second);
     if (is_loaded(file)) return;
     try {
-      auto p = open_plugin(file, refused);
+      auto p = open_plugin(file, settings, refused);
       merge(std::move(p));
     } catch (const sdk::error& e) {
       refusals[file] = e.what();
@@ -232,7 +243,8 @@ struct plugin_host::impl {
       bool bad_name = n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
       std::string why = bad_name ? "registers an operation named '" + n + "'; names are [a-z_]+"
                         : builtin_operation_type(n) ? "registers operation '" + n + "', a built-in name"
-                        : operations.count(n)       ? "registers operation '" + n + "', which another plugin already registered"
+                        : origins.count(n)          ? "registers operation '" + n + "', which plugin " + origins.at(n).file +
+                                                             " already registered; remove one of them from the plugin path"
                                                     : "";
       if (!why.empty()) {
         fs::path f = p->file;
@@ -240,13 +252,28 @@ struct plugin_host::impl {
         refuse(f, why);
       }
     }
+    for (const auto& [op, dialect, r] : p->reg.renderers) {
+      const bool own = std::any_of(p->reg.operations.begin(), p->reg.operations.end(),
+                                   [&](const auto& t) { return t->name() == op; });
+      if (!own && !builtin_operation_type(op) && !operations.count(op)) {
+        fs::path f = p->file;
+        refused.push_back(std::move(p));
+        refuse(f, "registers a renderer for operation '" + op + "', which neither retort nor a plugin loaded before it defines");
+      }
+    }
     for (const auto& d : p->reg.dialects)
       for (const auto& s : d->schemes()) {
         by_scheme[s] = d.get();
         scheme_claimants[s].push_back(p->file);
       }
-    for (const auto& op : p->reg.operations) operations[op->name()] = op.get();
-    for (const auto& [op, dialect, r] : p->reg.renderers) renderers[{op, dialect}] = r.get();
+    for (const auto& op : p->reg.operations) {
+      operations[op->name()] = op.get();
+      origins[op->name()] = {p->name, p->file.string(), {}};
+    }
+    for (const auto& [op, dialect, r] : p->reg.renderers) {
+      renderers[{op, dialect}] = r.get();
+      if (auto it = origins.find(op); it != origins.end()) it->second.dialects.push_back(dialect);
+    }
     loaded.push_back(std::move(p));
   }
 
@@ -298,8 +325,10 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& flags, 
   return out;
 }
 
-plugin_host::plugin_host(std::vector<fs::path> search_path) : impl_(std::make_unique<impl>()) {
+plugin_host::plugin_host(std::vector<fs::path> search_path, std::map<std::string, sdk::value, std::less<>> settings)
+    : impl_(std::make_unique<impl>()) {
   impl_->search_path = std::move(search_path);
+  impl_->settings = std::move(settings);
 }
 
 plugin_host::~plugin_host() = default;
@@ -343,9 +372,11 @@ const sdk::dialect& plugin_host::dialect_for(const sdk::url& u) {
 void plugin_host::load_named(const std::vector<std::string>& names) {
   auto& I = *impl_;
   for (const auto& n : names) {
-    std::vector<std::string> candidates;
-    if (n.find('-') != std::string::npos) candidates.push_back("retort-" + n + ".so");
-    else candidates = {"retort-ops-" + n + ".so", "retort-hooks-" + n + ".so", "retort-dialect-" + n + ".so"};
+    // A bare name is looked for as each kind; `hooks-audit-log` also names the kind.
+    std::vector<std::string> candidates = {"retort-ops-" + n + ".so", "retort-hooks-" + n + ".so",
+                                           "retort-dialect-" + n + ".so"};
+    for (const char* kind : {"ops-", "hooks-", "dialect-"})
+      if (n.rfind(kind, 0) == 0 && n.size() > std::strlen(kind)) candidates.insert(candidates.begin(), "retort-" + n + ".so");
     bool found = false;
     for (const auto& dir : I.search_path) {
       for (const auto& c : candidates)
@@ -423,6 +454,12 @@ const sdk::operation_type* plugin_host::find_operation(std::string_view name) co
 const sdk::op_renderer* plugin_host::find_renderer(std::string_view op, std::string_view dialect) const {
   auto it = impl_->renderers.find(std::pair<std::string, std::string>(op, dialect));
   return it == impl_->renderers.end() ? nullptr : it->second;
+}
+
+std::optional<op_origin> plugin_host::origin(std::string_view op) const {
+  auto it = impl_->origins.find(op);
+  if (it == impl_->origins.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<std::pair<sdk::hook*, std::uint32_t>> plugin_host::hooks() const {

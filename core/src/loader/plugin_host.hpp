@@ -6,9 +6,11 @@
 #include <retort/sdk/dialect.hpp>
 #include <retort/sdk/hook.hpp>
 #include <retort/sdk/url.hpp>
+#include <retort/sdk/value.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +36,9 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
 /// Only what a command needs is loaded: the dialect its URL names and the plugins retort.toml lists.
 class plugin_host final : public op_catalog {
  public:
-  explicit plugin_host(std::vector<std::filesystem::path> search_path);
+  /// `settings`: each plugin's `[plugin.NAME]` table, handed to it by `registry::settings()`.
+  explicit plugin_host(std::vector<std::filesystem::path> search_path,
+                       std::map<std::string, sdk::value, std::less<>> settings = {});
   ~plugin_host() override;
   plugin_host(const plugin_host&) = delete;
   plugin_host& operator=(const plugin_host&) = delete;
@@ -54,6 +58,7 @@ class plugin_host final : public op_catalog {
 
   const sdk::operation_type* find_operation(std::string_view name) const override;
   const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const override;
+  std::optional<op_origin> origin(std::string_view op) const override;
   /// Hooks in load order, with the events each asked for.
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks() const;
 

@@ -7,7 +7,6 @@ namespace {
 void register_plugin(retort::sdk::registry& r) {
   r.add_operation(std::make_unique<retort_ops_example::view_op_type>(true));
   r.add_operation(std::make_unique<retort_ops_example::view_op_type>(false));
-  r.add_renderer("create_view", "postgresql", std::make_unique<retort_ops_example::postgres_create_view>());
 }
 }  // namespace
 

@@ -6,7 +6,10 @@
 namespace retort_ops_example {
 
 std::vector<sdk::statement> view_op::render(const sdk::dialect& d, const sdk::schema&) const {
-  if (create_) return {{"CREATE VIEW " + d.quote_identifier(view_) + " AS " + *select_, true}};
+  // The operation renders itself on every dialect (its plugin registers no renderer); PostgreSQL
+  // replaces a view in place.
+  const char* create = d.name() == "postgresql" ? "CREATE OR REPLACE VIEW " : "CREATE VIEW ";
+  if (create_) return {{create + d.quote_identifier(view_) + " AS " + *select_, true}};
   return {{"DROP VIEW " + d.quote_identifier(view_), true}};
 }
 
@@ -21,13 +24,6 @@ std::unique_ptr<sdk::operation> view_op_type::parse(const sdk::fields& f) const 
   std::string view = f.required_string("name");
   std::optional<std::string> select = create_ ? f.required_string("sql") : f.optional_string("sql");
   return std::make_unique<view_op>(create_, std::move(view), std::move(select));
-}
-
-std::vector<sdk::statement> postgres_create_view::render(const sdk::operation& op, const sdk::dialect& d,
-                                                         const sdk::schema& before) const {
-  (void)before;
-  const auto& v = dynamic_cast<const view_op&>(op);  // registered for create_view only
-  return {{"CREATE OR REPLACE VIEW " + d.quote_identifier(v.view()) + " AS " + *v.select(), true}};
 }
 
 }  // namespace retort_ops_example

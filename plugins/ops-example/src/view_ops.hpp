@@ -41,10 +41,4 @@ class view_op_type final : public sdk::operation_type {
   bool create_;
 };
 
-/// PostgreSQL replaces a view in place; registered for that dialect only, to show op × dialect rendering.
-class postgres_create_view final : public sdk::op_renderer {
- public:
-  std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema&) const override;
-};
-
 }  // namespace retort_ops_example

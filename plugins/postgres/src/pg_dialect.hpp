@@ -19,6 +19,10 @@ class pg_dialect final : public sdk::sql_dialect {
  protected:
   const std::vector<std::pair<std::string, std::string>>& type_names() const override;
   std::string autoincrement_sql(const sdk::column& c) const override;
+  /// A column of an enum type names the type (CREATE TYPE … AS ENUM, made by `create_enum`).
+  std::string enum_column_sql(const sdk::column& c, const std::vector<std::string>&) const override {
+    return quote_identifier(c.type);
+  }
   /// CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, VACUUM, CREATE/DROP DATABASE and
   /// TABLESPACE, ALTER SYSTEM: PostgreSQL refuses them inside a transaction block.
   /// A DO block that COMMITs or ROLLBACKs counts as one of them.

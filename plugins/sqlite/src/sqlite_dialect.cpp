@@ -87,7 +87,8 @@ std::string sqlite_dialect::default_sql(const std::string& v) const {
   return "(" + v + ")";
 }
 
-std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, const sdk::table& after) const {
+std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, const sdk::table& after,
+                                                    const sdk::schema& in) const {
   // SQLite's "12-step" alteration: a new table in the wanted shape, the rows copied across, the old
   // table dropped and the new one renamed. Foreign keys are checked at commit (see the connection).
   const std::string tmp = "_retort_new_" + after.name;
@@ -105,7 +106,7 @@ std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, co
     }
   }
   std::vector<sdk::statement> out;
-  out.push_back({create_table_sql(after, tmp), true});
+  out.push_back({create_table_sql(after, tmp, in), true});
   if (!to.empty())
     out.push_back({"INSERT INTO " + quote_identifier(tmp) + " (" + list(to) + ") SELECT " + list(from) + " FROM " +
                        quote_identifier(before.name),
@@ -121,13 +122,13 @@ std::vector<sdk::statement> sqlite_dialect::rebuilt(const sdk::builtin_op& op, c
   const sdk::table& old = known_table(before, table, what);
   sdk::schema after = before;
   sdk::apply(op, after);
-  return rebuild(old, *after.find(table));
+  return rebuild(old, *after.find(table), after);
 }
 
 std::vector<sdk::statement> sqlite_dialect::render_op(const ops::add_column& o, const sdk::schema& before) const {
   // ADD COLUMN cannot add a PRIMARY KEY or UNIQUE column: those need the rebuild.
   if (o.col.primary_key || o.col.unique) return rebuilt(o, o.table, "add_column with primary_key or unique", before);
-  return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, false));
+  return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, false, before));
 }
 
 std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_column& o, const sdk::schema& before) const {

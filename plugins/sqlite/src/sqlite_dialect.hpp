@@ -37,7 +37,8 @@ class sqlite_dialect final : public sdk::sql_dialect {
   /// The rebuild that turns `table` into what `op` makes of it.
   std::vector<sdk::statement> rebuilt(const sdk::builtin_op& op, const std::string& table, const char* what,
                                       const sdk::schema& before) const;
-  std::vector<sdk::statement> rebuild(const sdk::table& before, const sdk::table& after) const;
+  /// `in`: the schema the rebuilt table is made in (its enum types).
+  std::vector<sdk::statement> rebuild(const sdk::table& before, const sdk::table& after, const sdk::schema& in) const;
 };
 
 }  // namespace retort_sqlite

@@ -68,6 +68,10 @@ struct table {
 struct schema {
   std::map<std::string, table, std::less<>> tables;
   bool opaque = false;
+  /// Named enum types and their values, in order (SQLAlchemy's `Enum`): a column whose type names
+  /// one is a PostgreSQL enum type, a CHECK on SQLite, an ENUM(...) column on MySQL. Made by op
+  /// plugins (`create_enum`).
+  std::map<std::string, std::vector<std::string>, std::less<>> enums;
 
   const table* find(const std::string& n) const {
     auto it = tables.find(n);

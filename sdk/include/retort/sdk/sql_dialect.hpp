@@ -84,8 +84,21 @@ class sql_dialect : public dialect {
     return "REFERENCES " + quote_identifier(trimmed(table)) + " (" + quote_identifier(trimmed(col)) + ")";
   }
 
-  virtual std::string column_sql(const column& c, bool inline_pk) const {
-    std::string out = quote_identifier(c.name) + " " + (c.autoincrement ? autoincrement_sql(c) : render_type(c.type));
+  /// A column whose type names an enum of `s`: its type and the clause that keeps its values (a
+  /// CHECK by default; PostgreSQL names the type, MySQL writes ENUM(...)).
+  virtual std::string enum_column_sql(const column& c, const std::vector<std::string>& values) const {
+    std::string in;
+    for (const auto& v : values) in += (in.empty() ? "" : ", ") + quote_literal(v);
+    return render_type("text") + " CHECK (" + quote_identifier(c.name) + " IN (" + in + "))";
+  }
+
+  /// One column's definition; `s` is the schema it is made in, for the enum types it may name.
+  virtual std::string column_sql(const column& c, bool inline_pk, const schema& s) const {
+    const auto e = s.enums.find(c.type);
+    std::string out = quote_identifier(c.name) + " " +
+                      (c.autoincrement ? autoincrement_sql(c)
+                       : e != s.enums.end() ? enum_column_sql(c, e->second)
+                                            : render_type(c.type));
     if (inline_pk && c.primary_key) out += " PRIMARY KEY";
     if (!c.nullable && !(inline_pk && c.primary_key && c.autoincrement)) out += " NOT NULL";
     if (c.unique) out += " UNIQUE";
@@ -106,7 +119,7 @@ class sql_dialect : public dialect {
     return out;
   }
 
-  virtual std::string create_table_sql(const table& t, const std::string& as_name) const {
+  virtual std::string create_table_sql(const table& t, const std::string& as_name, const schema& s) const {
     std::vector<std::string> pk = t.primary_key;
     if (pk.empty())
       for (const auto& c : t.columns)
@@ -115,7 +128,7 @@ class sql_dialect : public dialect {
     std::string out = "CREATE TABLE " + quote_identifier(as_name) + " (";
     std::string sep = "\n  ";
     for (const auto& c : t.columns) {
-      out += sep + column_sql(c, inline_pk);
+      out += sep + column_sql(c, inline_pk, s);
       sep = ",\n  ";
     }
     if (!inline_pk && !pk.empty()) out += sep + "PRIMARY KEY (" + list(pk) + ")";
@@ -135,8 +148,8 @@ class sql_dialect : public dialect {
 
   // --- one virtual per operation, ANSI by default ----------------------------------------------
 
-  virtual std::vector<statement> render_op(const ops::create_table& o, const schema&) const {
-    std::vector<statement> out = one(create_table_sql(o.def, o.def.name));
+  virtual std::vector<statement> render_op(const ops::create_table& o, const schema& before) const {
+    std::vector<statement> out = one(create_table_sql(o.def, o.def.name, before));
     for (const auto& ix : o.def.indexes) out.push_back({create_index_sql(ix), true});
     return out;
   }
@@ -146,8 +159,8 @@ class sql_dialect : public dialect {
   virtual std::vector<statement> render_op(const ops::rename_table& o, const schema&) const {
     return one(alter(o.table) + "RENAME TO " + quote_identifier(o.to));
   }
-  virtual std::vector<statement> render_op(const ops::add_column& o, const schema&) const {
-    return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, true));
+  virtual std::vector<statement> render_op(const ops::add_column& o, const schema& before) const {
+    return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, true, before));
   }
   virtual std::vector<statement> render_op(const ops::drop_column& o, const schema&) const {
     return one(alter(o.table) + "DROP COLUMN " + quote_identifier(o.column));
