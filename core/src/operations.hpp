@@ -1,5 +1,5 @@
-// operations.hpp — the built-in operations: parsing them from files, their inverses and their
-// effect on the neutral schema. Rendering is the dialect's.
+// operations.hpp — where a migration's operations come from: the built-ins (the SDK's ops/<name>.hpp)
+// and the op plugins loaded.
 #pragma once
 
 #include <retort/sdk/operation.hpp>
@@ -50,9 +50,5 @@ class builtin_operation final : public sdk::builtin {
 const std::vector<std::string>& builtin_operation_names();
 /// The built-in operation type called `name`, or null.
 const sdk::operation_type* builtin_operation_type(std::string_view name);
-
-/// A table definition in the `create_table` / schema-model vocabulary (columns, primary_key,
-/// foreign_keys, indexes, checks); `name` comes from the caller.
-sdk::table parse_table(const sdk::fields& f, std::string name);
 
 }  // namespace retort

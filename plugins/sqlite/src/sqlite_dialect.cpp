@@ -3,7 +3,6 @@
 
 #include "sqlite_connection.hpp"
 
-#include <retort/sdk/apply.hpp>
 #include <retort/sdk/error.hpp>
 
 
@@ -31,9 +30,7 @@ const sdk::table& known_table(const sdk::schema& s, const std::string& name, con
   return *t;
 }
 
-bool mentions(const std::vector<std::string>& cols, const std::string& c) {
-  return std::find(cols.begin(), cols.end(), c) != cols.end();
-}
+using sdk::detail::mentions;
 
 /// DROP COLUMN works in place only for a plain column (SQLite 3.35+).
 bool plain_column(const sdk::table& t, const std::string& c) {
@@ -125,13 +122,13 @@ std::vector<sdk::statement> sqlite_dialect::rebuilt(const sdk::builtin_op& op, c
   return rebuild(old, *after.find(table), after);
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::add_column& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::add_column& o, const sdk::schema& before) const {
   // ADD COLUMN cannot add a PRIMARY KEY or UNIQUE column: those need the rebuild.
   if (o.col.primary_key || o.col.unique) return rebuilt(o, o.table, "add_column with primary_key or unique", before);
-  return one(alter(o.table) + "ADD COLUMN " + column_sql(o.col, false, before));
+  return {{alter(o.table) + "ADD COLUMN " + column_sql(o.col, false, before), true}};
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_column& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_column& o, const sdk::schema& before) const {
   const sdk::table* t = before.find(o.table);
   if (t && !t->find_column(o.column))
     cannot("table '" + o.table + "' has no column '" + o.column + "' in the schema earlier migrations project");
@@ -144,27 +141,27 @@ std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_column& o,
   return out;
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::alter_column& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::alter_column& o, const sdk::schema& before) const {
   const sdk::table& t = known_table(before, o.table, "alter_column");
   if (!t.find_column(o.column)) cannot("table '" + o.table + "' has no column '" + o.column + "'");
   if (o.rename_to && !o.type && !o.nullable && !o.server_default)
-    return one(alter(o.table) + "RENAME COLUMN " + quote_identifier(o.column) + " TO " + quote_identifier(*o.rename_to));
+    return {{alter(o.table) + "RENAME COLUMN " + quote_identifier(o.column) + " TO " + quote_identifier(*o.rename_to), true}};
   return rebuilt(o, o.table, "alter_column", before);
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_unique& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::create_unique& o, const sdk::schema& before) const {
   return rebuilt(o, o.table, "create_unique", before);
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_foreign_key& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::create_foreign_key& o, const sdk::schema& before) const {
   return rebuilt(o, o.table, "create_foreign_key", before);
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::create_check& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::create_check& o, const sdk::schema& before) const {
   return rebuilt(o, o.table, "create_check", before);
 }
 
-std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_constraint& o, const sdk::schema& before) const {
+std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_constraint& o, const sdk::schema& before) const {
   const sdk::table& t = known_table(before, o.table, "drop_constraint");
   auto named = [&](const auto& v) {
     return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == o.name; });
@@ -172,6 +169,10 @@ std::vector<sdk::statement> sqlite_dialect::render_op(const ops::drop_constraint
   if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks))
     cannot("table '" + o.table + "' has no constraint named '" + o.name + "'");
   return rebuilt(o, o.table, "drop_constraint", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::render(const sdk::builtin_op& op, const sdk::schema& before) const {
+  return std::visit([&](const auto& o) { return own(o, before); }, op);
 }
 
 std::unique_ptr<sdk::connection> sqlite_dialect::connect(const sdk::url& where) const {

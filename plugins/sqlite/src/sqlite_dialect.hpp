@@ -15,6 +15,8 @@ class sqlite_dialect final : public sdk::sql_dialect {
   std::vector<std::string> schemes() const override { return {"sqlite"}; }
   sdk::capabilities caps() const override;
   std::unique_ptr<sdk::connection> connect(const sdk::url& where) const override;
+  /// What SQLite cannot ALTER in place goes through a rebuild; the rest is ANSI.
+  std::vector<sdk::statement> render(const sdk::builtin_op& op, const sdk::schema& before) const override;
 
  protected:
   const std::vector<std::pair<std::string, std::string>>& type_names() const override;
@@ -23,17 +25,19 @@ class sqlite_dialect final : public sdk::sql_dialect {
   /// `[name]` and backticks, and sqlite3_complete()'s rule for CREATE TRIGGER … END.
   sdk::sql_syntax syntax() const override;
 
-  // What SQLite cannot ALTER in place goes through a rebuild.
-  using sdk::sql_dialect::render_op;
-  std::vector<sdk::statement> render_op(const ops::add_column& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::drop_column& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::alter_column& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::create_unique& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::create_foreign_key& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::create_check& o, const sdk::schema& before) const override;
-  std::vector<sdk::statement> render_op(const ops::drop_constraint& o, const sdk::schema& before) const override;
-
  private:
+  // The operations SQLite renders its own way; any other goes to sql_dialect.
+  std::vector<sdk::statement> own(const ops::add_column& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::drop_column& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::alter_column& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::create_unique& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::create_foreign_key& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::create_check& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::drop_constraint& o, const sdk::schema& before) const;
+  template <class Op> std::vector<sdk::statement> own(const Op& o, const sdk::schema& before) const {
+    return sdk::sql_dialect::render(o, before);
+  }
+
   /// The rebuild that turns `table` into what `op` makes of it.
   std::vector<sdk::statement> rebuilt(const sdk::builtin_op& op, const std::string& table, const char* what,
                                       const sdk::schema& before) const;

@@ -1,4 +1,7 @@
-// ops.hpp — the built-in operations as plain data: the core parses them, every dialect renders them.
+// ops.hpp — the built-in operations' fields, as plain data every dialect renders. What each one does —
+// parsing, inverse, effect on the neutral schema, default SQL — lives in ops/<name>.hpp, and
+// builtin_ops.hpp registers them. Adding an operation: its struct and variant entry here, its file,
+// and one #include there.
 #pragma once
 
 #include <retort/sdk/schema.hpp>
@@ -44,5 +47,15 @@ using builtin_op = std::variant<ops::create_table, ops::drop_table, ops::rename_
                                 ops::drop_column, ops::alter_column, ops::create_index, ops::drop_index,
                                 ops::create_unique, ops::create_foreign_key, ops::create_check,
                                 ops::drop_constraint, ops::sql>;
+
+/// What the built-in operation `Op` is and does, specialised in ops/<name>.hpp:
+///   static constexpr std::string_view name;
+///   static Op parse(const fields&);                         // its table in a migration file
+///   static std::optional<builtin_op> inverse(const Op&, const schema& before);  // none: cannot be undone
+///   static void apply(const Op&, schema&);                  // its effect on the neutral schema
+///   template <class Sql> static std::vector<statement> sql(const Op&, const Sql&, const schema& before);
+/// `sql` is the ANSI rendering through an `sql_dialect`'s pieces; a dialect overrides it by
+/// overriding `dialect::render` for that alternative.
+template <class Op> struct op_traits;
 
 }  // namespace retort::sdk

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <retort/sdk/abi.hpp>
-#include <retort/sdk/apply.hpp>
+#include <retort/sdk/builtin_ops.hpp>
 #include <retort/sdk/connection.hpp>
 #include <retort/sdk/dialect.hpp>
 #include <retort/sdk/error.hpp>
