@@ -3,6 +3,7 @@
 
 #include "text.hpp"
 
+#include <retort/sdk/builtin_ops.hpp>
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
@@ -40,9 +41,50 @@ bool for_another_dialect(const sdk::operation& op, const sdk::dialect& d) {
   return s && s->dialect && !matches_dialect(*s->dialect, d);
 }
 
+/// The names a built-in operation gives to new things: what each is, and the name.
+std::vector<std::pair<const char*, std::string>> new_names(const sdk::operation& op) {
+  namespace ops = sdk::ops;
+  std::vector<std::pair<const char*, std::string>> out;
+  const auto* b = dynamic_cast<const sdk::builtin*>(&op);
+  if (!b) return out;
+  auto constraint = [&](const std::string& n) {
+    if (!n.empty()) out.emplace_back("constraint", n);
+  };
+  std::visit(sdk::detail::overloaded{
+                 [&](const ops::create_table& o) {
+                   out.emplace_back("table", o.def.name);
+                   for (const auto& c : o.def.columns) out.emplace_back("column", c.name);
+                   for (const auto& ix : o.def.indexes) out.emplace_back("index", ix.name);
+                   for (const auto& u : o.def.uniques) constraint(u.name);
+                   for (const auto& fk : o.def.foreign_keys) constraint(fk.name);
+                   for (const auto& ck : o.def.checks) constraint(ck.name);
+                 },
+                 [&](const ops::rename_table& o) { out.emplace_back("table", o.to); },
+                 [&](const ops::add_column& o) { out.emplace_back("column", o.col.name); },
+                 [&](const ops::alter_column& o) {
+                   if (o.rename_to) out.emplace_back("column", *o.rename_to);
+                 },
+                 [&](const ops::create_index& o) { out.emplace_back("index", o.def.name); },
+                 [&](const ops::create_unique& o) { constraint(o.def.name); },
+                 [&](const ops::create_foreign_key& o) { constraint(o.def.name); },
+                 [&](const ops::create_check& o) { constraint(o.def.name); },
+                 [](const auto&) {},
+             },
+             b->op());
+  return out;
+}
+
 std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
                                       const op_catalog& catalog) {
   if (for_another_dialect(op, d)) return {};
+  // PostgreSQL cuts a longer name to 63 bytes without a word: two names could become one, and the
+  // next migration would not find what this one made.
+  if (const std::size_t limit = d.caps().max_identifier_length)
+    for (const auto& [what, n] : new_names(op))
+      if (n.size() > limit)
+        throw sdk::error(sdk::error_kind::input, std::string(what) + " name '" + n + "' is " + std::to_string(n.size()) +
+                                                     " bytes long; " + d.name() + " allows " + std::to_string(limit) +
+                                                     " and would cut it short silently: choose a shorter name");
   const std::string name = op.name();
   if (const sdk::op_renderer* r = catalog.find_renderer(name, d.name())) return r->render(op, d, before);
   // A custom operation renders on the dialects its plugin registered renderers for, or, with none,

@@ -279,6 +279,7 @@ TEST_F(cli, passwords_never_show) {
   r = retort({"--url", url, "current", "-v"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "password=***")) << r.out;
+  EXPECT_TRUE(contains(r.out, "(sqlite " + std::string(sqlite3_libversion()) + ")")) << r.out;  // the server's version
   EXPECT_FALSE(contains(r.all(), "Hunter2")) << r.all();
   // default_url may not carry one at all.
   write(dir / "retort.toml", "script_location = \"migrations\"\ndefault_url = \"postgresql://u:CorrectHorse@h/db\"\n");

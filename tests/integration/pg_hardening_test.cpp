@@ -124,3 +124,17 @@ TEST_F(pg, a_do_block_that_commits_runs_outside_the_transaction) {
   EXPECT_TRUE(contains(r.err, "SQLSTATE 2D000")) << r.err;
   EXPECT_TRUE(contains(r.err, "mark the migration `transactional = false`")) << r.err;
 }
+
+TEST_F(pg, a_name_longer_than_postgresql_keeps_is_refused_before_anything_runs) {
+  // PostgreSQL would cut it to 63 bytes without a word, and the index's downgrade would not find it.
+  const std::string name = "ix_documents_" + std::string(60, 'x');
+  migration("1_a.toml", create_table_migration("a1", "", "documents"));
+  migration("2_b.toml", "revision = \"b2\"\ndown_revision = \"a1\"\n[[upgrade]]\nop = \"create_index\"\nname = \"" + name +
+                            "\"\ntable = \"documents\"\ncolumns = [\"id\"]\n");
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "revision b2 (2_b.toml), [[upgrade]] #1 (create_index): index name '" + name +
+                                  "' is 73 bytes long; postgresql allows 63"))
+      << r.err;
+  EXPECT_FALSE(has_table("documents"));  // refused when the plan was built: a1 did not run either
+}

@@ -31,7 +31,8 @@ int cmd_current(context& ctx) {
     return 0;
   }
   if (ctx.global.verbosity > 0)
-    ctx.out << "Database: " << ctx.url().redacted() << "\nVersion table: " << ctx.cfg().version_table << "\n";
+    ctx.out << "Database: " << ctx.url().redacted() << " (" << ctx.dialect().name() << " " << conn.server_version()
+            << ")\nVersion table: " << ctx.cfg().version_table << "\n";
   for (auto r : heads) ctx.out << describe_rev(g, r) << "\n";
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
   if (last_failed) {

@@ -22,7 +22,6 @@ sdk::capabilities pg_dialect::caps() const {
   c.transactional_ddl = true;
   c.advisory_lock = true;
   c.alter_column = true;
-  c.savepoints = true;
   c.max_identifier_length = 63;
   c.schemas = true;
   return c;

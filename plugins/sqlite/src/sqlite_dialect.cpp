@@ -51,7 +51,6 @@ sdk::capabilities sqlite_dialect::caps() const {
   c.transactional_ddl = true;
   c.advisory_lock = false;  // writers are serialised by BEGIN IMMEDIATE instead
   c.alter_column = false;
-  c.savepoints = true;
   return c;
 }
 

@@ -22,7 +22,6 @@ struct capabilities {
   bool transactional_ddl = false;  ///< DDL rolls back with its transaction
   bool advisory_lock = false;      ///< `connection::lock` is a real, session-wide lock
   bool alter_column = false;       ///< column changes in place (else the dialect rebuilds the table)
-  bool savepoints = false;
   std::size_t max_identifier_length = 0;  ///< 0: no limit worth checking
   /// Tables live in named schemas, so the `schema` setting names one (PostgreSQL); where false it is
   /// ignored and retort's tables are named as `connection::find_table` places them.

@@ -19,6 +19,10 @@
 
 namespace retort::sdk::detail {
 
+/// A visitor from lambdas: std::visit(overloaded{[](const A&) {…}, [](const auto&) {…}}, v).
+template <class... F> struct overloaded : F... { using F::operator()...; };
+template <class... F> overloaded(F...) -> overloaded<F...>;
+
 /// Removes the elements matching `p`; whether there were any.
 template <class T, class Pred> bool erase_if_any(std::vector<T>& v, Pred p) {
   auto n = v.size();
