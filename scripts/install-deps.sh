@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libboost-program-options-dev
-  libsqlite3-dev sqlite3 libtomlplusplus-dev libssl-dev libgtest-dev
+  libsqlite3-dev sqlite3 libtomlplusplus-dev libssl-dev libgtest-dev libfmt-dev
   libpqxx-dev postgresql-15
   python3-alembic   # the differential test and the benchmark compare with Alembic
   clang-14 libclang-rt-14-dev   # the libFuzzer targets (tests/fuzz)

@@ -17,6 +17,8 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <retort/sdk/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -119,7 +121,7 @@ int migrate(context& ctx, direction dir);
 std::string run_json(const run_result& r);
 
 // Output helpers.
-std::string json_string(std::string_view s);
+using sdk::json_string;  // text as a JSON string (retort/sdk/json.hpp)
 /// ["a", "b"]
 std::string json_list(const std::vector<std::string>& items);
 /// `id (head)`, with the markers a listing shows.

@@ -9,10 +9,14 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <iterator>
+#include <ranges>
 
 namespace retort::cli {
 namespace po = boost::program_options;
@@ -92,8 +96,9 @@ const config& context::cfg() {
     fs::path file = global.config_file ? fs::path(*global.config_file) : fs::path("retort.toml");
     if (!fs::exists(file)) {
       if (global.config_file) throw sdk::error(sdk::error_kind::usage, file.string() + ": no such file (given with -c)");
-      throw sdk::error(sdk::error_kind::usage, "no retort.toml in " + fs::current_path().string() +
-                                                   ": run `retort init migrations` to start a project, or pass -c FILE");
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("no retort.toml in {}: run `retort init migrations` to start a project, or pass -c FILE",
+                                   fs::current_path().string()));
     }
     cfg_ = load_config(file);
   }
@@ -139,7 +144,7 @@ sdk::connection& context::connection() {
     } catch (const sdk::error& e) {
       throw sdk::error(e);  // a copy the core owns, not the plugin's exception object
     } catch (const std::exception& e) {
-      throw sdk::error(sdk::error_kind::database, "cannot connect to " + url().redacted() + ": " + e.what());
+      throw sdk::error(sdk::error_kind::database, fmt::format("cannot connect to {}: {}", url().redacted(), e.what()));
     }
   }
   return *conn_;
@@ -195,52 +200,14 @@ const std::vector<command>& commands() {
   return all;
 }
 
-std::string json_string(std::string_view s) {
-  // JSON is UTF-8: a byte that does not start a valid sequence (a non-UTF-8 file name or message)
-  // becomes U+FFFD, so the output always parses.
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = utf8_length(s, i);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (n > 1) {
-      out.append(s.substr(i, n));
-      i += n;
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
-  return out + "\"";
-}
-
 std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_string(items[i]);
-  return out + "]";
+  return fmt::format("[{}]", fmt::join(items | std::views::transform(json_string), ", "));
 }
 
 std::string describe_rev(const revision_graph& g, rev r) {
   std::string out = g.at(r).id;
-  if (!g.at(r).branch_labels.empty()) out += " (" + join(g.at(r).branch_labels) + ")";
+  if (!g.at(r).branch_labels.empty())
+    fmt::format_to(std::back_inserter(out), " ({})", fmt::join(g.at(r).branch_labels, ", "));
   if (g.children(r).empty()) out += " (head)";
   if (g.children(r).size() > 1) out += " (branchpoint)";
   if (g.parents(r).size() > 1) out += " (mergepoint)";

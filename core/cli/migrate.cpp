@@ -9,6 +9,8 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
@@ -46,12 +48,11 @@ class planner_for {
 }  // namespace
 
 std::string run_json(const run_result& r) {
-  std::string out = "{\"steps\": [";
-  for (std::size_t i = 0; i < r.steps.size(); ++i)
-    out += std::string(i ? ", " : "") + "{\"revision\": " + json_string(r.steps[i].revision) +
-           ", \"direction\": " + json_string(to_string(r.steps[i].dir)) +
-           ", \"duration_ms\": " + std::to_string(r.steps[i].duration_ms) + "}";
-  return out + "], \"heads\": " + json_list(r.heads) + "}";
+  std::vector<std::string> steps;
+  for (const auto& s : r.steps)
+    steps.push_back(fmt::format("{{\"revision\": {}, \"direction\": {}, \"duration_ms\": {}}}", json_string(s.revision),
+                                json_string(to_string(s.dir)), s.duration_ms));
+  return fmt::format("{{\"steps\": [{}], \"heads\": {}}}", fmt::join(steps, ", "), json_list(r.heads));
 }
 
 int migrate(context& ctx, direction dir) {
@@ -89,9 +90,10 @@ int migrate(context& ctx, direction dir) {
       const auto to = resolve_target(g, target, start);
       const auto above_to = g.closure(to);
       if (up && std::any_of(start.begin(), start.end(), [&](rev r) { return !above_to[r]; }))
-        throw sdk::error(sdk::error_kind::usage, "the range " + vm["target"].as<std::string>() + " goes down: " + target +
-                                                     " is below the start; write it `retort downgrade --sql " +
-                                                     vm["target"].as<std::string>() + "`");
+        throw sdk::error(sdk::error_kind::usage,
+                         fmt::format("the range {0} goes down: {1} is below the start; write it `retort downgrade "
+                                     "--sql {0}`",
+                                     vm["target"].as<std::string>(), target));
     }
     render_plan(plan, g, start, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
@@ -100,8 +102,8 @@ int migrate(context& ctx, direction dir) {
   if (target.find(':') != std::string::npos)
     throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
   if (!target.empty() && target.front() == (up ? '-' : '+'))
-    throw sdk::error(sdk::error_kind::usage, "'" + target + "' goes " + (up ? "down" : "up") + ": use `retort " +
-                                                 (up ? "downgrade " : "upgrade ") + target + "`");
+    throw sdk::error(sdk::error_kind::usage, fmt::format("'{0}' goes {1}: use `retort {2} {0}`", target,
+                                                         up ? "down" : "up", up ? "downgrade" : "upgrade"));
 
   sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
@@ -109,8 +111,8 @@ int migrate(context& ctx, direction dir) {
     const auto db = read_version_rows(g, ctx.store(), conn);
     auto plan = planner_for(g, dir, target)(db.heads);
     render_plan(plan, g, db.heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
-    ctx.note("-- dry run against " + ctx.url().redacted() + ": the database is at " + join(ids_of(g, db.heads), "base") +
-             "; " + std::to_string(plan.size()) + " migration(s) to run; nothing is changed");
+    ctx.note(fmt::format("-- dry run against {}: the database is at {}; {} migration(s) to run; nothing is changed",
+                         ctx.url().redacted(), join(ids_of(g, db.heads), "base"), plan.size()));
     const bool missing_tables = !ctx.store().create_sql(&conn).empty();
     ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
     return 0;
@@ -131,8 +133,8 @@ int migrate(context& ctx, direction dir) {
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
-    ctx.note(std::string(up ? "Upgraded" : "Downgraded") + " " + std::to_string(result.steps_run) +
-             " migration(s); the database is at " + join(result.heads, "base") + ".");
+    ctx.note(fmt::format("{} {} migration(s); the database is at {}.", up ? "Upgraded" : "Downgraded",
+                         result.steps_run, join(result.heads, "base")));
   return 0;
 }
 

@@ -6,6 +6,9 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include <ctime>
 #include <fstream>
 #include <random>
@@ -40,9 +43,9 @@ std::string text_problem(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t n = utf8_length(s, i);
-    if (n == 0) return "the message is not UTF-8 text (byte " + std::to_string(i + 1) + ")";
+    if (n == 0) return fmt::format("the message is not UTF-8 text (byte {})", i + 1);
     if (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n')
-      return "the message holds a control character (byte " + std::to_string(i + 1) + "); write it as text";
+      return fmt::format("the message holds a control character (byte {}); write it as text", i + 1);
     i += n;
   }
   return {};
@@ -57,18 +60,14 @@ fs::path write_revision(context& ctx, new_revision spec) {
     while (g.find(spec.id));
   }
   if (auto why = revision_id_problem(spec.id); !why.empty()) throw sdk::error(sdk::error_kind::usage, "--rev-id: " + why);
-  if (g.find(spec.id)) throw sdk::error(sdk::error_kind::usage, "revision " + spec.id + " already exists");
+  if (g.find(spec.id)) throw sdk::error(sdk::error_kind::usage, fmt::format("revision {} already exists", spec.id));
   if (auto why = text_problem(spec.message); !why.empty()) throw sdk::error(sdk::error_kind::usage, "-m: " + why);
   for (const auto& l : spec.branch_labels) {
     if (auto why = revision_id_problem(l); !why.empty()) throw sdk::error(sdk::error_kind::usage, "--branch-label: " + why);
-    if (g.find_label(l) || g.find(l)) throw sdk::error(sdk::error_kind::usage, "branch label '" + l + "' is already taken");
+    if (g.find_label(l) || g.find(l))
+      throw sdk::error(sdk::error_kind::usage, fmt::format("branch label '{}' is already taken", l));
   }
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char stamp[32], date[40];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d_%H%M", &tm);
-  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  const std::tm now = fmt::gmtime(std::time(nullptr));
 
   migration m;
   m.id = spec.id;
@@ -77,9 +76,9 @@ fs::path write_revision(context& ctx, new_revision spec) {
   m.depends_on = spec.depends_on;
   m.message = spec.message;
   m.format = spec.sql ? file_format::sql : file_format::toml;
-  fs::path path = ctx.cfg().versions_dir() / (std::string(stamp) + "_" + spec.id + "_" + slug(spec.message) +
-                                              (spec.sql ? ".sql" : ".toml"));
-  std::ofstream(path) << render_new_migration(m, date);
+  fs::path path = ctx.cfg().versions_dir() /
+                  fmt::format("{:%Y%m%d_%H%M}_{}_{}{}", now, spec.id, slug(spec.message), spec.sql ? ".sql" : ".toml");
+  std::ofstream(path) << render_new_migration(m, fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", now));
   ctx.note("Generated " + path.string());
   return path;
 }

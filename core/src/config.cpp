@@ -7,6 +7,8 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -26,11 +28,17 @@ bool is_identifier(const std::string& s) {
 std::string identifier_field(const sdk::fields& f, std::string_view key, std::string fallback) {
   auto v = f.optional_string(key);
   if (!v) return fallback;
-  if (!is_identifier(*v)) f.fail(*f.find(key), key, "'" + *v + "' is not a table name (letters, digits and _)");
+  if (!is_identifier(*v)) f.fail(*f.find(key), key, fmt::format("'{}' is not a table name (letters, digits and _)", *v));
   return *v;
 }
 
 }  // namespace
+
+std::string plugin_name(std::string_view listed) {
+  for (std::string_view kind : {"ops-", "hooks-", "dialect-"})
+    if (listed.size() > kind.size() && listed.substr(0, kind.size()) == kind) return std::string(listed.substr(kind.size()));
+  return std::string(listed);
+}
 
 config load_config(const fs::path& path) { return parse_config(read_file(path), path); }
 
@@ -58,35 +66,49 @@ config parse_config(std::string_view text, const fs::path& path) {
     }
     if (u.password || std::any_of(u.query.begin(), u.query.end(), [](const auto& kv) { return sdk::url::secret_param(kv.first); }))
       f.fail(*f.find("default_url"), "default_url",
-             "holds a password (" + u.redacted() +
-                 "); credentials belong in the environment: export DATABASE_URL instead");
+             fmt::format("holds a password ({}); credentials belong in the environment: export DATABASE_URL instead",
+                         u.redacted()));
   }
   auto model = f.optional_string("model");
   cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
   cfg.plugins = f.strings("plugins");
+  // Settings go by the plugin's own name: "hooks-audit-log" and "audit-log" are both audit-log.
+  std::vector<std::string> names;
+  for (const auto& p : cfg.plugins) names.push_back(plugin_name(p));
   if (const sdk::value* tables = f.find("plugin")) {
     // [plugin.NAME] for each plugin that has settings; a table for a plugin not loaded is a typo.
-    if (!tables->table()) f.fail(*tables, "plugin", "expected tables [plugin.NAME], found " + std::string(tables->kind_name()));
+    if (!tables->table())
+      f.fail(*tables, "plugin", fmt::format("expected tables [plugin.NAME], found {}", tables->kind_name()));
     for (const auto& [name, settings] : *tables->table()) {
       const std::string key = "plugin." + name;
-      if (!settings.table()) f.fail(settings, key, "expected a table of the plugin's settings, found " + std::string(settings.kind_name()));
-      if (std::find(cfg.plugins.begin(), cfg.plugins.end(), name) == cfg.plugins.end())
-        f.fail(settings, key, "configures plugin '" + name + "', which `plugins` does not list" +
-                                  sdk::did_you_mean(name, cfg.plugins) + "; add it there to load it");
+      if (!settings.table())
+        f.fail(settings, key, fmt::format("expected a table of the plugin's settings, found {}", settings.kind_name()));
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        f.fail(settings, key,
+               plugin_name(name) != name
+                   ? fmt::format("names the plugin with its kind; its settings go in [plugin.{}]", plugin_name(name))
+                   : fmt::format("configures plugin '{}', which `plugins` does not list{}; add it there to load it", name,
+                                 sdk::did_you_mean(name, names)));
       cfg.plugin_settings.emplace(name, settings);
     }
   }
+  // A listed plugin without a table gets an empty one placed at `plugins`, so what it finds missing
+  // is reported with a line.
+  if (const sdk::value* listed = f.find("plugins"))
+    for (const auto& n : names) cfg.plugin_settings.try_emplace(n, sdk::value_table{}, listed->where());
   for (const auto& p : f.strings("plugin_paths")) cfg.plugin_paths.push_back((base / p).lexically_normal());
   cfg.lock_timeout = duration_field(f, "lock_timeout");
   cfg.statement_timeout = duration_field(f, "statement_timeout");
   if (auto schema = f.optional_string("schema")) {
-    if (!is_identifier(*schema)) f.fail(*f.find("schema"), "schema", "'" + *schema + "' is not a schema name");
+    if (!is_identifier(*schema)) f.fail(*f.find("schema"), "schema", fmt::format("'{}' is not a schema name", *schema));
     cfg.schema = schema;
   }
   if (auto mode = f.optional_string("transaction_mode")) {
     if (*mode == "per-migration") cfg.mode = transaction_mode::per_migration;
     else if (*mode == "all") cfg.mode = transaction_mode::all;
-    else f.fail(*f.find("transaction_mode"), "transaction_mode", "'" + *mode + "' is not one of: per-migration, all");
+    else
+      f.fail(*f.find("transaction_mode"), "transaction_mode",
+             fmt::format("'{}' is not one of: per-migration, all", *mode));
   }
   return cfg;
 }

@@ -36,6 +36,10 @@ struct config {
   std::filesystem::path versions_dir() const { return script_location / "versions"; }
 };
 
+/// A plugin's own name as `plugins` lists it: "hooks-audit-log" (kind named too) and "audit-log" are
+/// both "audit-log", the name its manifest declares and its [plugin.NAME] table uses.
+std::string plugin_name(std::string_view listed);
+
 /// Reads `path`; errors name file:line:field. Relative paths in it are relative to the file.
 config load_config(const std::filesystem::path& path);
 /// The same from the file's text already read.

@@ -3,15 +3,20 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <queue>
+#include <utility>
 
 namespace retort {
 namespace {
 
-[[noreturn]] void broken(const std::string& what) {
-  throw sdk::error(sdk::error_kind::input, "broken revision graph: " + what);
+template <class... T> [[noreturn]] void broken(fmt::format_string<T...> what, T&&... args) {
+  throw sdk::error(sdk::error_kind::input,
+                   fmt::format("broken revision graph: {}", fmt::format(what, std::forward<T>(args)...)));
 }
 
 }  // namespace
@@ -24,23 +29,22 @@ revision_graph::revision_graph(std::vector<migration> migrations) {
   for (std::size_t i = 0; i < n; ++i) {
     auto [it, fresh] = index.emplace(migrations[i].id, i);
     if (!fresh)
-      broken("revision " + migrations[i].id + " is defined twice: " + migrations[it->second].path.string() +
-             " and " + migrations[i].path.string());
+      broken("revision {} is defined twice: {} and {}", migrations[i].id, migrations[it->second].path.string(),
+             migrations[i].path.string());
   }
   std::unordered_map<std::string, std::size_t> labels;
   for (std::size_t i = 0; i < n; ++i)
     for (const auto& l : migrations[i].branch_labels) {
-      if (index.count(l)) broken("branch label '" + l + "' of " + migrations[i].path.string() + " is also a revision id");
+      if (index.count(l)) broken("branch label '{}' of {} is also a revision id", l, migrations[i].path.string());
       auto [it, fresh] = labels.emplace(l, i);
       if (!fresh)
-        broken("branch label '" + l + "' is on two revisions: " + migrations[it->second].id + " (" +
-               migrations[it->second].path.string() + ") and " + migrations[i].id + " (" +
-               migrations[i].path.string() + ")");
+        broken("branch label '{}' is on two revisions: {} ({}) and {} ({})", l, migrations[it->second].id,
+               migrations[it->second].path.string(), migrations[i].id, migrations[i].path.string());
     }
   auto resolve = [&](std::size_t i, const std::string& ref, const char* field) {
     if (auto it = index.find(ref); it != index.end()) return it->second;
     if (auto it = labels.find(ref); it != labels.end() && std::string_view(field) == "depends_on") return it->second;
-    broken(migrations[i].path.string() + ": " + field + " names revision '" + ref + "', which does not exist");
+    broken("{}: {} names revision '{}', which does not exist", migrations[i].path.string(), field, ref);
   };
 
   // Edges in file order, then Kahn's algorithm with a min-heap on file position: a stable
@@ -67,10 +71,10 @@ revision_graph::revision_graph(std::vector<migration> migrations) {
       if (--indegree[c] == 0) ready.push(c);
   }
   if (order.size() != n) {
-    std::string ids;
+    std::vector<std::string> ids;
     for (std::size_t i = 0; i < n; ++i)
-      if (indegree[i] > 0) ids += (ids.empty() ? "" : ", ") + migrations[i].id + " (" + migrations[i].path.filename().string() + ")";
-    broken("a cycle among these revisions: " + ids);
+      if (indegree[i] > 0) ids.push_back(fmt::format("{} ({})", migrations[i].id, migrations[i].path.filename().string()));
+    broken("a cycle among these revisions: {}", fmt::join(ids, ", "));
   }
 
   std::vector<rev> pos(n);

@@ -5,11 +5,15 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
+#include <iterator>
 #include <optional>
+#include <ranges>
 #include <sstream>
 
 namespace retort {
@@ -17,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void fail_at(const fs::path& file, int line, const std::string& what) {
-  throw sdk::error(sdk::error_kind::input, file.string() + ":" + std::to_string(line) + ": " + what);
+  throw sdk::error(sdk::error_kind::input, fmt::format("{}:{}: {}", file.string(), line, what));
 }
 
 void check_id(const sdk::fields& f, std::string_view key, const std::string& id) {
@@ -201,14 +205,16 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
         section->assign(static_cast<std::size_t>(line_no), '\n');
         continue;
       }
-      if (section) fail_at(path, line_no, "header '-- retort:" + key + "' after '-- retort:upgrade'; headers come first");
+      if (section)
+        fail_at(path, line_no, fmt::format("header '-- retort:{}' after '-- retort:upgrade'; headers come first", key));
       if (!m) continue;
       std::vector<std::string> words;
       std::istringstream ws(val);
       for (std::string w; ws >> w;) words.push_back(w);
       auto ids = [&](const char* what) {
         for (const auto& w : words)
-          if (auto why = revision_id_problem(w); !why.empty()) fail_at(path, line_no, "field '" + std::string(what) + "': " + why);
+          if (auto why = revision_id_problem(w); !why.empty())
+            fail_at(path, line_no, fmt::format("field '{}': {}", what, why));
         return words;
       };
       if (key == "revision") {
@@ -222,7 +228,7 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       else if (key == "lock_timeout" || key == "statement_timeout") {
         std::string why;
         auto d = parse_duration(val, &why);
-        if (!d) fail_at(path, line_no, "field '" + key + "': " + why);
+        if (!d) fail_at(path, line_no, fmt::format("field '{}': {}", key, why));
         (key == "lock_timeout" ? m->lock_timeout : m->statement_timeout) = d;
       } else if (key == "transactional") {
         if (val != "true" && val != "false") fail_at(path, line_no, "field 'transactional': expected true or false");
@@ -231,9 +237,10 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
         static constexpr std::string_view known[] = {"revision", "down_revision", "message", "branch_labels", "depends_on",
                                                      "transactional", "lock_timeout", "statement_timeout", "upgrade",
                                                      "downgrade"};
-        fail_at(path, line_no, "unknown header '-- retort:" + key + "'" + sdk::did_you_mean(key, known) +
-                                   " (known: revision, down_revision, message, branch_labels, depends_on, "
-                                   "transactional, lock_timeout, statement_timeout, upgrade, downgrade)");
+        fail_at(path, line_no,
+                fmt::format("unknown header '-- retort:{}'{} (known: revision, down_revision, message, branch_labels, "
+                            "depends_on, transactional, lock_timeout, statement_timeout, upgrade, downgrade)",
+                            key, sdk::did_you_mean(key, known)));
       }
       continue;
     }
@@ -263,23 +270,22 @@ std::vector<std::unique_ptr<sdk::operation>> read_ops(const migration& m, const 
   const sdk::value* list = root.find(section);
   present = list != nullptr;
   if (!list) return out;
-  const std::string where = "revision " + m.id + ": [[" + section + "]]";
   const auto* arr = list->array();
-  if (!arr) sdk::fields(root, "revision " + m.id).fail(*list, section, "expected [[" + std::string(section) + "]] tables");
+  if (!arr)
+    sdk::fields(root, "revision " + m.id).fail(*list, section, fmt::format("expected [[{}]] tables", section));
   for (std::size_t i = 0; i < arr->size(); ++i) {
-    const std::string ctx = where + " #" + std::to_string(i + 1);
+    const std::string ctx = fmt::format("revision {}: [[{}]] #{}", m.id, section, i + 1);
     sdk::fields f((*arr)[i], ctx);
     std::string name = f.required_string("op");
     const sdk::operation_type* type = catalog.find_operation(name);
-    if (!type) {
-      std::string known;
-      for (const auto& n : builtin_operation_names()) known += (known.empty() ? "" : ", ") + n;
+    if (!type)
       f.fail(*f.find("op"), "op",
-             "unknown operation '" + name + "'" + sdk::did_you_mean(name, builtin_operation_names()) + " (built-in: " + known +
-                 "; an op from a plugin needs that plugin listed in retort.toml's `plugins`)");
-    }
+             fmt::format("unknown operation '{}'{} (built-in: {}; an op from a plugin needs that plugin listed in "
+                         "retort.toml's `plugins`)",
+                         name, sdk::did_you_mean(name, builtin_operation_names()),
+                         fmt::join(builtin_operation_names(), ", ")));
     sdk::value args = without_op_key((*arr)[i]);
-    out.push_back(type->parse(sdk::fields(args, ctx + " (" + name + ")")));
+    out.push_back(type->parse(sdk::fields(args, fmt::format("{} ({})", ctx, name))));
   }
   return out;
 }
@@ -297,9 +303,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
     if (why) *why = std::move(reason);
     return std::nullopt;
   };
-  const std::string quoted = "'" + std::string(text) + "'";
+  const std::string quoted = fmt::format("'{}'", text);
   constexpr std::string_view range = "durations go from 0 to 168h (7 days)";
-  if (!text.empty() && text.front() == '-') return fail(quoted + " is negative: " + std::string(range));
+  if (!text.empty() && text.front() == '-') return fail(fmt::format("{} is negative: {}", quoted, range));
   // Digits with an optional fraction, then a unit: no sign, exponent, nan or inf.
   std::size_t i = 0;
   double value = 0, scale = 1;
@@ -322,15 +328,15 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
                     : unit == "h"                 ? 3'600'000
                                                   : 0;
   if (!digits || ms == 0)
-    return fail(quoted + " is not a duration: write a number and a unit, such as 500ms, 30s, 2m or 1h" +
-                (bare == std::chrono::seconds(1) ? "; a bare number is seconds" : ""));
+    return fail(fmt::format("{} is not a duration: write a number and a unit, such as 500ms, 30s, 2m or 1h{}", quoted,
+                            bare == std::chrono::seconds(1) ? "; a bare number is seconds" : ""));
   constexpr double week = 7.0 * 24 * 3'600'000;  // anything longer is a typo, not a timeout
-  if (value * ms > week) return fail(quoted + " is out of range: " + std::string(range));
+  if (value * ms > week) return fail(fmt::format("{} is out of range: {}", quoted, range));
   return std::chrono::milliseconds(static_cast<long long>(value * ms + 0.5));
 }
 
 std::string revision_id_problem(std::string_view id) {
-  const std::string quoted = "'" + std::string(id) + "'";
+  const std::string quoted = fmt::format("'{}'", id);
   if (id.empty()) return "an empty revision id or branch label";
   if (id.size() > 64) return quoted + " is longer than 64 characters";
   if (!std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }))
@@ -440,9 +446,7 @@ std::string toml_string(std::string_view s) {
       case '\r': out += "\\r"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {  // TOML allows no other control character raw
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
+          fmt::format_to(std::back_inserter(out), "\\u{:04X}", static_cast<unsigned char>(c));
         } else {
           out += c;
         }
@@ -451,52 +455,43 @@ std::string toml_string(std::string_view s) {
   return out + "\"";
 }
 std::string toml_list(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_string(v[i]);
-  return out + "]";
+  return fmt::format("[{}]", fmt::join(v | std::views::transform(toml_string), ", "));
 }
 }  // namespace
 
 std::string render_new_migration(const migration& m, const std::string& create_date) {
-  std::ostringstream out;
+  std::string out;
+  auto sink = std::back_inserter(out);
   if (m.format == file_format::sql) {
     std::string msg = m.message;
     std::replace(msg.begin(), msg.end(), '\n', ' ');
-    out << "-- retort:revision " << m.id << "\n";
-    if (!m.parents.empty()) {
-      out << "-- retort:down_revision";
-      for (const auto& p : m.parents) out << " " << p;
-      out << "\n";
-    }
-    if (!m.branch_labels.empty()) {
-      out << "-- retort:branch_labels";
-      for (const auto& l : m.branch_labels) out << " " << l;
-      out << "\n";
-    }
-    if (!m.depends_on.empty()) {
-      out << "-- retort:depends_on";
-      for (const auto& d : m.depends_on) out << " " << d;
-      out << "\n";
-    }
-    out << "-- retort:message " << msg << "\n"
-        << "-- Created " << create_date << "\n"
-        << "-- retort:upgrade\n\n"
-        << "-- retort:downgrade\n\n";
-    return out.str();
+    fmt::format_to(sink, "-- retort:revision {}\n", m.id);
+    if (!m.parents.empty()) fmt::format_to(sink, "-- retort:down_revision {}\n", fmt::join(m.parents, " "));
+    if (!m.branch_labels.empty()) fmt::format_to(sink, "-- retort:branch_labels {}\n", fmt::join(m.branch_labels, " "));
+    if (!m.depends_on.empty()) fmt::format_to(sink, "-- retort:depends_on {}\n", fmt::join(m.depends_on, " "));
+    fmt::format_to(sink,
+                   "-- retort:message {}\n"
+                   "-- Created {}\n"
+                   "-- retort:upgrade\n\n"
+                   "-- retort:downgrade\n\n",
+                   msg, create_date);
+    return out;
   }
-  out << "# " << create_date << ": created by `retort revision`. Operations and their fields:\n"
-      << "# docs/file-formats.md. [[downgrade]] may be left out when every upgrade op has an inverse.\n"
-      << "revision      = " << toml_string(m.id) << "\n";
-  if (m.parents.size() > 1) out << "down_revision = " << toml_list(m.parents) << "\n";
-  else out << "down_revision = " << toml_string(m.parents.empty() ? "" : m.parents.front()) << "\n";
-  if (!m.branch_labels.empty()) out << "branch_labels = " << toml_list(m.branch_labels) << "\n";
-  if (!m.depends_on.empty()) out << "depends_on    = " << toml_list(m.depends_on) << "\n";
-  out << "message       = " << toml_string(m.message) << "\n\n"
-      << "# [[upgrade]]\n"
-      << "# op = \"create_table\"\n"
-      << "# table = \"example\"\n"
-      << "# columns = [ { name = \"id\", type = \"bigint\", primary_key = true, autoincrement = true } ]\n";
-  return out.str();
+  fmt::format_to(sink,
+                 "# {}: created by `retort revision`. Operations and their fields:\n"
+                 "# docs/file-formats.md. [[downgrade]] may be left out when every upgrade op has an inverse.\n"
+                 "revision      = {}\n",
+                 create_date, toml_string(m.id));
+  if (m.parents.size() > 1) fmt::format_to(sink, "down_revision = {}\n", toml_list(m.parents));
+  else fmt::format_to(sink, "down_revision = {}\n", toml_string(m.parents.empty() ? "" : m.parents.front()));
+  if (!m.branch_labels.empty()) fmt::format_to(sink, "branch_labels = {}\n", toml_list(m.branch_labels));
+  if (!m.depends_on.empty()) fmt::format_to(sink, "depends_on    = {}\n", toml_list(m.depends_on));
+  fmt::format_to(sink, "message       = {}\n\n", toml_string(m.message));
+  out += "# [[upgrade]]\n"
+         "# op = \"create_table\"\n"
+         "# table = \"example\"\n"
+         "# columns = [ { name = \"id\", type = \"bigint\", primary_key = true, autoincrement = true } ]\n";
+  return out;
 }
 
 }  // namespace retort

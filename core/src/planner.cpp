@@ -6,6 +6,8 @@
 #include <retort/sdk/builtin_ops.hpp>
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -82,33 +84,34 @@ std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::diale
   if (const std::size_t limit = d.caps().max_identifier_length)
     for (const auto& [what, n] : new_names(op))
       if (n.size() > limit)
-        throw sdk::error(sdk::error_kind::input, std::string(what) + " name '" + n + "' is " + std::to_string(n.size()) +
-                                                     " bytes long; " + d.name() + " allows " + std::to_string(limit) +
-                                                     " and would cut it short silently: choose a shorter name");
+        throw sdk::error(sdk::error_kind::input,
+                         fmt::format("{} name '{}' is {} bytes long; {} allows {} and would cut it short silently: "
+                                     "choose a shorter name",
+                                     what, n, n.size(), d.name(), limit));
   const std::string name = op.name();
   if (const sdk::op_renderer* r = catalog.find_renderer(name, d.name())) return r->render(op, d, before);
   // A custom operation renders on the dialects its plugin registered renderers for, or, with none,
   // on every dialect by itself.
   if (auto origin = catalog.origin(name); origin && !origin->dialects.empty())
-    throw sdk::error(sdk::error_kind::input, "operation '" + name + "' (plugin " + origin->plugin + ", " + origin->file +
-                                                 ") cannot be rendered for dialect '" + d.name() + "': it renders on " +
-                                                 join(origin->dialects, "none") + " only");
+    throw sdk::error(sdk::error_kind::input,
+                     fmt::format("operation '{}' (plugin {}, {}) cannot be rendered for dialect '{}': it renders on "
+                                 "{} only",
+                                 name, origin->plugin, origin->file, d.name(), join(origin->dialects, "none")));
   return op.render(d, before);
 }
 
 /// Runs `fn`, adding the revision and operation to any error it throws.
 template <class Fn> auto in_context(const migration& m, const char* section, std::size_t i, const sdk::operation& op, Fn fn) {
   // An SQL file has one section of each kind; a TOML file numbered operations.
-  const std::string where = "revision " + m.id + " (" + m.path.filename().string() + "), " +
-                            (m.format == file_format::sql ? "the " + std::string(section) + " section"
-                                                          : "[[" + std::string(section) + "]] #" + std::to_string(i + 1) +
-                                                                " (" + op.name() + ")");
+  const std::string place = m.format == file_format::sql ? fmt::format("the {} section", section)
+                                                         : fmt::format("[[{}]] #{} ({})", section, i + 1, op.name());
+  const std::string where = fmt::format("revision {} ({}), {}", m.id, m.path.filename().string(), place);
   try {
     return fn();
   } catch (const sdk::error& e) {
-    throw sdk::error(e.kind(), where + ": " + e.what());
+    throw sdk::error(e.kind(), fmt::format("{}: {}", where, e.what()));
   } catch (const std::exception& e) {
-    throw sdk::error(sdk::error_kind::plugin, where + ": the operation failed: " + e.what());
+    throw sdk::error(sdk::error_kind::plugin, fmt::format("{}: the operation failed: {}", where, e.what()));
   }
 }
 
@@ -201,15 +204,15 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
       if (need_inverse && !for_another_dialect(op, d)) {
         auto inv = op.inverse(schema);
         if (!inv && m.format == file_format::sql)
-          throw sdk::error(sdk::error_kind::input, "revision " + m.id + " (" + m.path.filename().string() +
-                                                       ") cannot be downgraded: the file has no '-- retort:downgrade' "
-                                                       "section; add one with the statements that revert it");
+          throw sdk::error(sdk::error_kind::input,
+                           fmt::format("revision {} ({}) cannot be downgraded: the file has no '-- retort:downgrade' "
+                                       "section; add one with the statements that revert it",
+                                       m.id, m.path.filename().string()));
         if (!inv)
           throw sdk::error(sdk::error_kind::input,
-                           "revision " + m.id + " (" + m.path.filename().string() + ") cannot be downgraded: [[upgrade]] #" +
-                               std::to_string(i + 1) + " (" + op.name() +
-                               ") has no inverse and the file has no [[downgrade]] section; add one that "
-                               "reverts it");
+                           fmt::format("revision {} ({}) cannot be downgraded: [[upgrade]] #{} ({}) has no inverse and "
+                                       "the file has no [[downgrade]] section; add one that reverts it",
+                                       m.id, m.path.filename().string(), i + 1, op.name()));
         undo[r].push_back(std::move(inv));
       }
       op.apply(schema);

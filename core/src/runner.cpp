@@ -8,8 +8,10 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <sstream>
+#include <iterator>
 
 namespace retort {
 namespace {
@@ -24,7 +26,7 @@ std::string shorten(const std::string& sql, std::size_t max = 300) {
 
 std::string describe(const sdk::error& e) {
   std::string out = e.what();
-  if (!e.sqlstate().empty()) out += " [SQLSTATE " + e.sqlstate() + "]";
+  if (!e.sqlstate().empty()) fmt::format_to(std::back_inserter(out), " [SQLSTATE {}]", e.sqlstate());
   if (e.sqlstate() == "2D000")  // invalid_transaction_termination: a procedure or DO block that COMMITs
     out += "\nA procedure or DO block that commits cannot run inside the migration's transaction: mark the "
            "migration `transactional = false` (TOML) or `-- retort:transactional false` (SQL).";
@@ -107,9 +109,10 @@ void runner::write(const std::string& sql) {
   guarded([&] { changed = conn_.execute(sql); });
   if (changed != 1)
     throw sdk::error(sdk::error_kind::database,
-                     "`" + shorten(sql, 160) + "` changed " + std::to_string(changed) +
-                         " row(s) where it changes exactly 1: retort's version or history table no longer holds what "
-                         "retort wrote there. A migration may not write to them; `retort current` shows what they hold.");
+                     fmt::format("`{}` changed {} row(s) where it changes exactly 1: retort's version or history "
+                                 "table no longer holds what retort wrote there. A migration may not write to them; "
+                                 "`retort current` shows what they hold.",
+                                 shorten(sql, 160), changed));
 }
 
 sdk::hook_context runner::context(sdk::event what, const run_options& opts) const {
@@ -144,10 +147,10 @@ std::optional<std::string> runner::emit(const sdk::hook_context& ctx) {
     if (!threw.empty()) {
       // A hook that cannot do its work (an audit log it cannot write) must not let a change through
       // unseen; afterwards, the change is made and the error is shown.
-      if (can_veto) return "hook '" + who + "' failed: " + redact(threw);
-      warnings_.push_back("hook '" + who + "' failed on " + std::string(sdk::event_name(ctx.what)) + ": " + redact(threw));
+      if (can_veto) return fmt::format("hook '{}' failed: {}", who, redact(threw));
+      warnings_.push_back(fmt::format("hook '{}' failed on {}: {}", who, sdk::event_name(ctx.what), redact(threw)));
     } else if (!v.allow && can_veto) {
-      return "hook '" + who + "': " + (v.reason.empty() ? "no reason given" : redact(v.reason));
+      return fmt::format("hook '{}': {}", who, v.reason.empty() ? "no reason given" : redact(v.reason));
     }
   }
   return std::nullopt;
@@ -209,10 +212,12 @@ void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>&
   for (const auto& st : plan)
     if (needs_segments(g, st))
       throw sdk::error(sdk::error_kind::usage,
-                       "--atomic cannot hold revision " + g.at(st.r).id + ": " +
-                           (g.at(st.r).transactional ? "it has a statement the database refuses inside a transaction"
-                                                     : "it is marked transactional = false") +
-                           "; run without --atomic (transaction_mode = \"per-migration\")");
+                       fmt::format("--atomic cannot hold revision {}: {}; run without --atomic (transaction_mode = "
+                                   "\"per-migration\")",
+                                   g.at(st.r).id,
+                                   g.at(st.r).transactional
+                                       ? "it has a statement the database refuses inside a transaction"
+                                       : "it is marked transactional = false"));
 }
 
 bool needs_segments(const revision_graph& g, const step& s) {
@@ -279,26 +284,29 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     rows = after;
     std::sort(rows.begin(), rows.end());  // as read_heads() returns them
   } catch (const vetoed& v) {
-    std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") was vetoed " +
-                      (statements_done_ == 0 && ctx.what == sdk::event::before_migration
-                           ? std::string("before it ran")
-                           : "at statement " + std::to_string(statements_done_ + 1) + " of " + std::to_string(n)) +
-                      " by " + v.reason;
+    std::string msg = fmt::format("revision {} ({}) was vetoed {} by {}", m.id, m.path.filename().string(),
+                                  statements_done_ == 0 && ctx.what == sdk::event::before_migration
+                                      ? std::string("before it ran")
+                                      : fmt::format("at statement {} of {}", statements_done_ + 1, n),
+                                  v.reason);
     if (segmented && statements_committed_ > 0)
-      msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
-             " ran outside a single transaction and stay applied; the version table still says the revision is not "
-             "applied.";
+      fmt::format_to(std::back_inserter(msg),
+                     "\nStatements 1 to {} ran outside a single transaction and stay applied; the version table "
+                     "still says the revision is not applied.",
+                     statements_committed_);
     throw fail(s, ctx, sdk::error(sdk::error_kind::database, msg), since(), true);
   } catch (const sdk::error& err) {
-    std::string where = statements_done_ < n ? "at statement " + std::to_string(statements_done_ + 1) + " of " +
-                                                   std::to_string(n) + ":\n  " + shorten(s.statements[statements_done_].sql)
+    std::string where = statements_done_ < n ? fmt::format("at statement {} of {}:\n  {}", statements_done_ + 1, n,
+                                                           shorten(s.statements[statements_done_].sql))
                                              : "while recording it in the version table";
-    std::string msg = "revision " + m.id + " (" + m.path.filename().string() + ") failed " +
-                      (s.dir == direction::up ? "to upgrade " : "to downgrade ") + where + "\n" + describe(err);
+    std::string msg = fmt::format("revision {} ({}) failed {} {}\n{}", m.id, m.path.filename().string(),
+                                  s.dir == direction::up ? "to upgrade" : "to downgrade", where, describe(err));
     if (segmented && statements_committed_ > 0)
-      msg += "\nStatements 1 to " + std::to_string(statements_committed_) +
-             " ran outside a single transaction and stay applied; the version table still says the revision is not "
-             "applied. Fix the cause, then revert them by hand or complete the migration by hand and `retort stamp`.";
+      fmt::format_to(std::back_inserter(msg),
+                     "\nStatements 1 to {} ran outside a single transaction and stay applied; the version table "
+                     "still says the revision is not applied. Fix the cause, then revert them by hand or complete "
+                     "the migration by hand and `retort stamp`.",
+                     statements_committed_);
     sdk::error out(sdk::error_kind::database, msg);
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
     throw fail(s, ctx, out, since(), false);
@@ -314,9 +322,8 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     emit(ctx);
   }
   if (opts.progress)
-    opts.progress("[" + std::to_string(index + 1) + "/" + std::to_string(count) + "] " +
-                  (s.dir == direction::up ? "upgrade " : "downgrade ") + m.id + " " + m.message + " (" +
-                  std::to_string(ms) + " ms)");
+    opts.progress(fmt::format("[{}/{}] {} {} {} ({} ms)", index + 1, count,
+                              s.dir == direction::up ? "upgrade" : "downgrade", m.id, m.message, ms));
   return ms;
 }
 
@@ -342,7 +349,8 @@ void runner::commit_step(const step& s) {
     guarded([&] { conn_.commit(); });
   } catch (const sdk::error& err) {
     const migration& m = g_.at(s.r);
-    sdk::error out(err.kind(), "revision " + m.id + " (" + m.path.filename().string() + ") failed at commit:\n" + describe(err));
+    sdk::error out(err.kind(), fmt::format("revision {} ({}) failed at commit:\n{}", m.id, m.path.filename().string(),
+                                           describe(err)));
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
     throw out;
   }
@@ -515,11 +523,11 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
                            const std::vector<step>& plan, bool atomic, bool create_tables,
                            const std::vector<std::string>* rows) {
   if (atomic) refuse_segments_in_atomic(g, plan);
-  std::ostringstream out;
-  auto emit = [&](const std::string& sql) { out << terminated(sql) << "\n"; };
+  std::string out;
+  auto emit = [&](const std::string& sql) { fmt::format_to(std::back_inserter(out), "{}\n", terminated(sql)); };
   if (create_tables) {
     for (const auto& sql : store.create_sql(nullptr)) emit(sql);
-    out << "\n";
+    out += "\n";
   }
   if (atomic && !plan.empty()) emit(d.begin_sql());
   const std::string operator_name = current_operator();
@@ -528,7 +536,7 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
   if (plan.empty() && rows && !rows->empty()) {
     const auto heads = ids_of(g, g.heads_of(revisions_of(g, *rows)));
     if (heads.size() != rows->size()) {
-      out << "-- The version table holds rows for ancestors of other rows; only the heads stay:\n";
+      out += "-- The version table holds rows for ancestors of other rows; only the heads stay:\n";
       emit(d.begin_sql());
       for (const auto& sql : store.transition_sql(*rows, heads)) emit(sql);
       emit(d.commit_sql());
@@ -539,9 +547,10 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
     const bool txn = !atomic && m.transactional;
     // As Alembic writes it: the revision and its parents.
     const std::string parents = join(ids_of(g, g.parents(s.r)), "base");
-    if (s.dir == direction::up) out << "-- Running upgrade " << parents << " -> " << m.id;
-    else out << "-- Running downgrade " << m.id << " -> " << parents;
-    out << ":" << (m.message.empty() ? "" : " " + m.message) << " (" << m.path.filename().string() << ")\n";
+    auto sink = std::back_inserter(out);
+    if (s.dir == direction::up) fmt::format_to(sink, "-- Running upgrade {} -> {}", parents, m.id);
+    else fmt::format_to(sink, "-- Running downgrade {} -> {}", m.id, parents);
+    fmt::format_to(sink, ":{}{} ({})\n", m.message.empty() ? "" : " ", m.message, m.path.filename().string());
     // The same transaction boundaries as online: segments around what may not run in a transaction.
     const bool segmented = !atomic && needs_segments(g, s);
     bool open = false;
@@ -561,10 +570,10 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
                     static_cast<std::int64_t>(s.statements.size()), {}};
     emit(store.history_sql(e));
     if (txn || segmented) set_open(false);
-    out << "\n";
+    out += "\n";
   }
   if (atomic && !plan.empty()) emit(d.commit_sql());
-  return out.str();
+  return out;
 }
 
 }  // namespace retort

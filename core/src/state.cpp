@@ -4,6 +4,10 @@
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/ops.hpp>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -70,7 +74,8 @@ void version_store::locate(sdk::connection& conn) {
 }
 
 std::string version_store::qualified(const std::string& table) const {
-  return schema_.empty() ? d_.quote_identifier(table) : d_.quote_identifier(schema_) + "." + d_.quote_identifier(table);
+  return schema_.empty() ? d_.quote_identifier(table)
+                         : fmt::format("{}.{}", d_.quote_identifier(schema_), d_.quote_identifier(table));
 }
 
 bool version_store::exists(sdk::connection& conn, const std::string& table) const {
@@ -103,22 +108,22 @@ std::vector<std::string> version_store::transition_sql(const std::vector<std::st
   std::vector<std::string> out;
   std::size_t paired = std::min(gone.size(), added.size());
   for (std::size_t i = 0; i < paired; ++i)
-    out.push_back("UPDATE " + t + " SET " + col + " = " + d_.quote_literal(added[i]) + " WHERE " + col + " = " +
-                  d_.quote_literal(gone[i]));
+    out.push_back(fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} = {3}", t, col, d_.quote_literal(added[i]),
+                              d_.quote_literal(gone[i])));
   for (std::size_t i = paired; i < gone.size(); ++i)
-    out.push_back("DELETE FROM " + t + " WHERE " + col + " = " + d_.quote_literal(gone[i]));
+    out.push_back(fmt::format("DELETE FROM {} WHERE {} = {}", t, col, d_.quote_literal(gone[i])));
   for (std::size_t i = paired; i < added.size(); ++i)
-    out.push_back("INSERT INTO " + t + " (" + col + ") VALUES (" + d_.quote_literal(added[i]) + ")");
+    out.push_back(fmt::format("INSERT INTO {} ({}) VALUES ({})", t, col, d_.quote_literal(added[i])));
   return out;
 }
 
 std::string version_store::history_sql(const history_entry& e) const {
   auto q = [&](const std::string& s) { return d_.quote_literal(s); };
   auto num = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("NULL"); };
-  std::string cols, vals;
-  auto add = [&](const char* c, const std::string& v) {
-    cols += (cols.empty() ? "" : ", ") + d_.quote_identifier(c);
-    vals += (vals.empty() ? "" : ", ") + v;
+  std::vector<std::string> cols, vals;
+  auto add = [&](const char* c, std::string v) {
+    cols.push_back(d_.quote_identifier(c));
+    vals.push_back(std::move(v));
   };
   add("revision", q(e.revision));
   add("direction", q(e.direction));
@@ -131,25 +136,25 @@ std::string version_store::history_sql(const history_entry& e) const {
   add("statements_done", num(e.statements_done));
   add("statements_total", num(e.statements_total));
   add("error", e.error ? q(*e.error) : "NULL");
-  return "INSERT INTO " + qualified(history_table_) + " (" + cols + ") VALUES (" + vals + ")";
+  return fmt::format("INSERT INTO {} ({}) VALUES ({})", qualified(history_table_), fmt::join(cols, ", "),
+                     fmt::join(vals, ", "));
 }
 
 std::string version_store::progress_sql(const std::string& id, std::size_t statements_done) const {
-  return "UPDATE " + qualified(history_table_) + " SET " + d_.quote_identifier("statements_done") + " = " +
-         std::to_string(statements_done) + " WHERE " + d_.quote_identifier("id") + " = " + id;
+  return fmt::format("UPDATE {} SET {} = {} WHERE {} = {}", qualified(history_table_),
+                     d_.quote_identifier("statements_done"), statements_done, d_.quote_identifier("id"), id);
 }
 
 std::string version_store::finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
                                       std::size_t statements_done, const std::optional<std::string>& error) const {
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
-  return "UPDATE " + qualified(history_table_) + " SET " + c("status") + " = " + d_.quote_literal(status) + ", " +
-         c("duration_ms") + " = " + std::to_string(duration_ms) + ", " + c("statements_done") + " = " +
-         std::to_string(statements_done) + ", " + c("error") + " = " + (error ? d_.quote_literal(*error) : "NULL") +
-         " WHERE " + c("id") + " = " + id;
+  return fmt::format("UPDATE {} SET {} = {}, {} = {}, {} = {}, {} = {} WHERE {} = {}", qualified(history_table_),
+                     c("status"), d_.quote_literal(status), c("duration_ms"), duration_ms, c("statements_done"),
+                     statements_done, c("error"), error ? d_.quote_literal(*error) : "NULL", c("id"), id);
 }
 
 std::string version_store::last_history_id(sdk::connection& conn) const {
-  auto rows = conn.query("SELECT MAX(" + d_.quote_identifier("id") + ") FROM " + qualified(history_table_));
+  auto rows = conn.query(fmt::format("SELECT MAX({}) FROM {}", d_.quote_identifier("id"), qualified(history_table_)));
   return rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0];
 }
 
@@ -158,12 +163,13 @@ std::vector<std::string> version_store::read_heads(sdk::connection& conn, bool k
   if (!known_to_exist && !exists(conn, version_table_)) return out;
   std::vector<sdk::row> rows;
   try {
-    rows = conn.query("SELECT " + d_.quote_identifier("version_num") + " FROM " + qualified(version_table_));
+    rows = conn.query(fmt::format("SELECT {} FROM {}", d_.quote_identifier("version_num"), qualified(version_table_)));
   } catch (const sdk::error& e) {
     // Most likely a table of the application's that happens to have the name.
-    throw sdk::error(e.kind(), "cannot read the version table " + qualified(version_table_) +
-                                   " (it needs a version_num column; is it a table of the application's? set "
-                                   "version_table in retort.toml to another name): " + e.what());
+    throw sdk::error(e.kind(), fmt::format("cannot read the version table {} (it needs a version_num column; is it a "
+                                           "table of the application's? set version_table in retort.toml to another "
+                                           "name): {}",
+                                           qualified(version_table_), e.what()));
   }
   for (auto& r : rows)
     if (!r.empty() && r[0]) out.push_back(*r[0]);
@@ -175,8 +181,8 @@ std::map<std::string, std::array<std::string, 3>> version_store::latest_history(
   std::map<std::string, std::array<std::string, 3>> out;
   if (!exists(conn, history_table_)) return out;
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
-  for (auto& r : conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("checksum") +
-                            " FROM " + qualified(history_table_) + " ORDER BY " + c("id")))
+  for (auto& r : conn.query(fmt::format("SELECT {}, {}, {}, {} FROM {} ORDER BY {}", c("revision"), c("direction"),
+                                        c("status"), c("checksum"), qualified(history_table_), c("id"))))
     out[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), r[3].value_or("")};
   return out;
 }
@@ -184,10 +190,10 @@ std::map<std::string, std::array<std::string, 3>> version_store::latest_history(
 std::vector<sdk::row> version_store::read_history(sdk::connection& conn, std::size_t limit) const {
   if (!exists(conn, history_table_)) return {};
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
-  return conn.query("SELECT " + c("revision") + ", " + c("direction") + ", " + c("status") + ", " + c("started_at") +
-                    ", " + c("duration_ms") + ", " + c("error") + ", " + c("statements_done") + ", " +
-                    c("statements_total") + " FROM " + qualified(history_table_) + " ORDER BY " + c("id") +
-                    " DESC LIMIT " + std::to_string(limit));
+  return conn.query(fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {} DESC LIMIT {}",
+                                c("revision"), c("direction"), c("status"), c("started_at"), c("duration_ms"),
+                                c("error"), c("statements_done"), c("statements_total"), qualified(history_table_),
+                                c("id"), limit));
 }
 
 std::string current_operator() {
@@ -203,13 +209,7 @@ std::string utc_now() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03d", buf, static_cast<int>(ms));
-  return out;
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}.{:03}", fmt::gmtime(t), ms);
 }
 
 }  // namespace retort

@@ -5,15 +5,21 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <iterator>
 #include <optional>
+#include <utility>
 
 namespace retort {
 namespace {
 
-[[noreturn]] void bad_target(const std::string& what) { throw sdk::error(sdk::error_kind::usage, what); }
+template <class... T> [[noreturn]] void bad_target(fmt::format_string<T...> what, T&&... args) {
+  throw sdk::error(sdk::error_kind::usage, fmt::format(what, std::forward<T>(args)...));
+}
 
 std::string list_ids(const revision_graph& g, const std::vector<rev>& revs) { return join(ids_of(g, revs)); }
 
@@ -29,15 +35,16 @@ std::optional<long> digits_of(std::string_view digits) {
 
 long step_count(std::string_view text, std::string_view digits) {
   auto n = digits_of(digits);
-  if (!n) bad_target("'" + std::string(text) + "': the number of steps must be digits");
-  if (*n > 1'000'000) bad_target("'" + std::string(text) + "': " + std::string(digits) + " steps is too many (at most 1000000)");
+  if (!n) bad_target("'{}': the number of steps must be digits", text);
+  if (*n > 1'000'000) bad_target("'{}': {} steps is too many (at most 1000000)", text, digits);
   return *n;
 }
 
 std::vector<rev> single_head(const revision_graph& g) {
   if (g.heads().size() > 1)
-    bad_target("there are " + std::to_string(g.heads().size()) + " heads (" + list_ids(g, g.heads()) +
-               "); name one, or use 'heads' for all of them, or `retort merge heads -m ...` to join them");
+    bad_target("there are {} heads ({}); name one, or use 'heads' for all of them, or `retort merge heads -m ...` to "
+               "join them",
+               g.heads().size(), list_ids(g, g.heads()));
   return g.heads();
 }
 
@@ -49,31 +56,33 @@ std::vector<rev> walk(const revision_graph& g, std::vector<rev> from, long steps
       std::vector<rev> next;
       if (from.empty()) next = g.bases();
       else if (from.size() == 1) next = g.children(from.front());
-      else bad_target("'" + std::string(text) + "' is ambiguous: it starts from several revisions (" + list_ids(g, from) +
-                      "); name one as REV+N");
-      if (next.empty())
-        bad_target("'" + std::string(text) + "' walks past head: " + g.at(from.front()).id + " is a head");
+      else
+        bad_target("'{}' is ambiguous: it starts from several revisions ({}); name one as REV+N", text, list_ids(g, from));
+      if (next.empty()) bad_target("'{}' walks past head: {} is a head", text, g.at(from.front()).id);
       if (next.size() > 1) {
         std::string choices;
         const long rest = steps - i - 1;  // steps left after choosing the child
-        for (auto c : next) choices += "\n  retort upgrade " + g.at(c).id + (rest ? "+" + std::to_string(rest) : "");
-        bad_target("'" + std::string(text) + "' is ambiguous at a branch point: the next revision is one of " +
-                   list_ids(g, next) + "; name it:" + choices);
+        for (auto c : next)
+          fmt::format_to(std::back_inserter(choices), "\n  retort upgrade {}{}", g.at(c).id,
+                         rest ? fmt::format("+{}", rest) : "");
+        bad_target("'{}' is ambiguous at a branch point: the next revision is one of {}; name it:{}", text,
+                   list_ids(g, next), choices);
       }
       from = next;
     } else {
       // One step down from one revision is its parents, all of them at a merge: reverting the
       // merge leaves its parents as heads. From several heads a step down is ambiguous.
-      if (from.empty()) bad_target("'" + std::string(text) + "' walks past base");
+      if (from.empty()) bad_target("'{}' walks past base", text);
       if (from.size() > 1) {
         std::string choices;
-        for (auto h : from) choices += "\n  retort downgrade " + g.at(h).id + "@-" + std::to_string(std::labs(steps) - i);
+        for (auto h : from)
+          fmt::format_to(std::back_inserter(choices), "\n  retort downgrade {}@-{}", g.at(h).id, std::labs(steps) - i);
         if (i == 0)
-          bad_target("'" + std::string(text) + "' is ambiguous: there are several heads (" + list_ids(g, from) +
-                     "); go down one branch:" + choices);
-        bad_target("'" + std::string(text) + "' is ambiguous: after " + std::to_string(i) +
-                   " step(s) there would be several heads (" + list_ids(g, from) + "); run `retort downgrade -" +
-                   std::to_string(i) + "` first, then go down one branch:" + choices);
+          bad_target("'{}' is ambiguous: there are several heads ({}); go down one branch:{}", text, list_ids(g, from),
+                     choices);
+        bad_target("'{0}' is ambiguous: after {1} step(s) there would be several heads ({2}); run `retort downgrade "
+                   "-{1}` first, then go down one branch:{3}",
+                   text, i, list_ids(g, from), choices);
       }
       from = g.parents(from.front());
     }
@@ -94,7 +103,7 @@ std::vector<rev> resolve_plain(const revision_graph& g, std::string_view text, c
       // label@REV: REV, which must be on the label's line (above or below the labelled revision).
       rev r = resolve_revision(g, which);
       if (!g.closure({r})[anchor] && !g.closure({anchor})[r])
-        bad_target("'" + std::string(text) + "': " + g.at(r).id + " is not on the line of " + std::string(label));
+        bad_target("'{}': {} is not on the line of {}", text, g.at(r).id, label);
       return {r};
     }
     // The heads that descend from the labelled revision.
@@ -110,7 +119,7 @@ std::vector<rev> resolve_plain(const revision_graph& g, std::string_view text, c
     }
     std::sort(found.begin(), found.end());
     if (found.size() > 1)
-      bad_target("'" + std::string(text) + "' is ambiguous: the branch has several heads (" + list_ids(g, found) + ")");
+      bad_target("'{}' is ambiguous: the branch has several heads ({})", text, list_ids(g, found));
     return found;
   }
   return {resolve_revision(g, text)};
@@ -123,7 +132,7 @@ std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::
   auto at = text.rfind("@-");
   if (at == std::string_view::npos || at == 0) return std::nullopt;
   const long n = step_count(text, text.substr(at + 2));
-  if (n == 0) bad_target("'" + std::string(text) + "': REV@-N takes a number of steps from 1");
+  if (n == 0) bad_target("'{}': REV@-N takes a number of steps from 1", text);
   const rev anchor = resolve_revision(g, text.substr(0, at));
   // A line follows down_revision only: its heads are the applied revisions no applied child stands
   // on (a dependent does not end a line; it is reverted with what it depends on).
@@ -142,10 +151,10 @@ std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::
   for (auto h : line_heads)
     if (up_line[h]) on_line.push_back(h);
   if (on_line.empty())
-    bad_target("'" + std::string(text) + "': " + g.at(anchor).id + " is not applied; `retort current` shows the heads");
+    bad_target("'{}': {} is not applied; `retort current` shows the heads", text, g.at(anchor).id);
   if (on_line.size() > 1)
-    bad_target("'" + std::string(text) + "' is ambiguous: " + g.at(anchor).id + " is under several heads (" +
-               list_ids(g, on_line) + "); name one of them");
+    bad_target("'{}' is ambiguous: {} is under several heads ({}); name one of them", text, g.at(anchor).id,
+               list_ids(g, on_line));
   std::vector<rev> others;
   for (auto h : line_heads)
     if (h != on_line.front()) others.push_back(h);
@@ -154,14 +163,14 @@ std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::
   rev r = on_line.front();
   for (long i = 0; i < n; ++i) {
     if (shared[r])
-      bad_target("'" + std::string(text) + "' would revert " + g.at(r).id + ", which other heads stand on (" +
-                 list_ids(g, others) + "); downgrade to a revision below them instead");
+      bad_target("'{}' would revert {}, which other heads stand on ({}); downgrade to a revision below them instead",
+                 text, g.at(r).id, list_ids(g, others));
     revert.push_back(r);
     if (i + 1 == n) break;
-    if (g.parents(r).empty()) bad_target("'" + std::string(text) + "' walks past base");
+    if (g.parents(r).empty()) bad_target("'{}' walks past base", text);
     if (g.parents(r).size() > 1)
-      bad_target("'" + std::string(text) + "' is ambiguous: " + g.at(r).id + " merges " + list_ids(g, g.parents(r)) +
-                 "; go down one of them with `retort downgrade PARENT@-N`");
+      bad_target("'{}' is ambiguous: {} merges {}; go down one of them with `retort downgrade PARENT@-N`", text,
+                 g.at(r).id, list_ids(g, g.parents(r)));
     r = g.parents(r).front();
   }
   return revert;
@@ -174,23 +183,20 @@ rev resolve_revision(const revision_graph& g, std::string_view text) {
   auto matches = g.with_prefix(text);
   if (matches.size() == 1) return matches.front();
   if (matches.empty())
-    bad_target("no revision '" + std::string(text) + "' (not an id, a prefix of one, or a branch label); "
-               "`retort history` lists them");
+    bad_target("no revision '{}' (not an id, a prefix of one, or a branch label); `retort history` lists them", text);
   std::string list;
   for (std::size_t i = 0; i < matches.size() && i < 10; ++i)
-    list += "\n  " + g.at(matches[i]).id + "  " + g.at(matches[i]).message;
-  if (matches.size() > 10) list += "\n  … and " + std::to_string(matches.size() - 10) + " more";
-  bad_target("'" + std::string(text) + "' is ambiguous: " + std::to_string(matches.size()) +
-             " revisions start with it:" + list + "\ngive more of the id");
+    fmt::format_to(std::back_inserter(list), "\n  {}  {}", g.at(matches[i]).id, g.at(matches[i]).message);
+  if (matches.size() > 10) fmt::format_to(std::back_inserter(list), "\n  … and {} more", matches.size() - 10);
+  bad_target("'{}' is ambiguous: {} revisions start with it:{}\ngive more of the id", text, matches.size(), list);
 }
 
 std::vector<rev> resolve_target(const revision_graph& g, std::string_view text, const std::vector<rev>& current) {
   if (text.empty()) bad_target("an empty target");
-  if (auto at = text.find('@'); at != std::string_view::npos && at + 1 < text.size() && (text[at + 1] == '-' || text[at + 1] == '+'))
-    bad_target("'" + std::string(text) + "': " +
-               (text[at + 1] == '-' ? std::string("REV@-N goes down one branch and is a `retort downgrade` target")
-                                    : "label@+N is not supported; name the revision, or use " +
-                                          std::string(text.substr(0, at)) + "@head"));
+  if (auto at = text.find('@'); at != std::string_view::npos && at + 1 < text.size() && (text[at + 1] == '-' || text[at + 1] == '+')) {
+    if (text[at + 1] == '-') bad_target("'{}': REV@-N goes down one branch and is a `retort downgrade` target", text);
+    bad_target("'{}': label@+N is not supported; name the revision, or use {}@head", text, text.substr(0, at));
+  }
   // An id may itself contain '-', so an exact id or label wins over REV-N.
   if (const rev* r = g.find(text)) return {*r};
   if (const rev* r = g.find_label(text)) return {*r};
@@ -213,9 +219,9 @@ std::vector<rev> revisions_of(const revision_graph& g, const std::vector<std::st
     const rev* r = g.find(id);
     if (!r)
       throw sdk::error(sdk::error_kind::input,
-                       "the database is at revision '" + id +
-                           "', which no file in versions/ defines: restore the file, or replace the version "
-                           "table's rows with `retort stamp --purge REV`");
+                       fmt::format("the database is at revision '{}', which no file in versions/ defines: restore "
+                                   "the file, or replace the version table's rows with `retort stamp --purge REV`",
+                                   id));
     out.push_back(*r);
   }
   std::sort(out.begin(), out.end());

@@ -170,6 +170,29 @@ TEST_F(plugins, plugin_settings_are_checked_with_file_line_and_field) {
                               "(did you mean 'before_migration'?)"))
       << r.err;
 
+  // Without its table, what is missing is placed at the `plugins` line; `retort plugins` still lists.
+  project("\"audit-log\"");
+  r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort.toml:3: [plugin.audit-log]: field 'path': is required")) << r.err;
+  r = retort({"plugins"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "refused")) << r.out;
+  EXPECT_TRUE(contains(r.out, "retort-hooks-audit-log.so")) << r.out;
+  EXPECT_TRUE(contains(r.err, "warning: plugin ")) << r.err;
+
+  // Settings go by the plugin's own name, however `plugins` names it.
+  project("\"hooks-audit-log\"", "[plugin.audit-log]\npath = \"named.jsonl\"\n");
+  r = retort({"upgrade", "a1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "named.jsonl"));
+  project("\"hooks-audit-log\"", "[plugin.hooks-audit-log]\npath = \"a.jsonl\"\n");
+  r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "field 'plugin.hooks-audit-log': names the plugin with its kind; its settings go in "
+                              "[plugin.audit-log]"))
+      << r.err;
+
   // A table for a plugin that is not loaded is a typo, not ignored.
   project("\"audit-log\"", "[plugin.audit_log]\npath = \"a.jsonl\"\n");
   r = retort({"upgrade", "head"});
@@ -177,7 +200,7 @@ TEST_F(plugins, plugin_settings_are_checked_with_file_line_and_field) {
   EXPECT_TRUE(contains(r.err, "retort.toml:4: configuration: field 'plugin.audit_log': configures plugin 'audit_log', which "
                               "`plugins` does not list (did you mean 'audit-log'?)"))
       << r.err;
-  EXPECT_FALSE(fs::exists(db));  // refused before anything connected
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});  // refused before anything connected
 }
 
 TEST_F(plugins, the_policy_vetoes_a_destructive_migration_unless_it_is_allowed) {
@@ -221,6 +244,35 @@ TEST_F(plugins, the_policy_vetoes_a_destructive_migration_unless_it_is_allowed) 
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(contains(r.err, "downgrading revision b2 destroys data (`DROP TABLE documents`)")) << r.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+}
+
+}  // namespace
+}  // namespace retort_test
+
+namespace retort_test {
+namespace {
+
+TEST_F(plugins, a_veto_at_a_statement_rolls_the_migration_back) {
+  project("\"vetoer\"", "plugin_paths = [\"" + std::string(FIXTURE_DIR) + "/hooks\"]\n[plugin.vetoer]\nstatement = \"title\"\n");
+  three_migrations();
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "revision b2 (20260101_0001_b2_documents.sql) was vetoed at statement 1 of 1 by hook 'vetoer': "
+                              "statement 1 mentions title"))
+      << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version", "users"}));
+  EXPECT_EQ(history_rows(), (std::vector<std::string>{"a1 up applied", "b2 up vetoed"}));
+}
+
+TEST_F(plugins, a_hook_that_fails_after_the_fact_is_a_warning) {
+  project("\"vetoer\"", "plugin_paths = [\"" + std::string(FIXTURE_DIR) + "/hooks\"]\n[plugin.vetoer]\nfail_on = \"after_migration\"\n");
+  three_migrations();
+  auto r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "retort: warning: hook 'vetoer' failed on after_migration: the fixture fails on after_migration"))
+      << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"c3"});
 }
 
 }  // namespace

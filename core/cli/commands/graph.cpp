@@ -6,6 +6,10 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <iterator>
 
 namespace retort::cli {
 namespace po = boost::program_options;
@@ -14,8 +18,9 @@ namespace {
 
 std::string node_text(const revision_graph& g, rev r) {
   std::string t = g.at(r).id;
-  if (!g.at(r).branch_labels.empty()) t += " (" + join(g.at(r).branch_labels) + ")";
-  if (!g.at(r).message.empty()) t += "\n" + g.at(r).message;
+  if (!g.at(r).branch_labels.empty())
+    fmt::format_to(std::back_inserter(t), " ({})", fmt::join(g.at(r).branch_labels, ", "));
+  if (!g.at(r).message.empty()) fmt::format_to(std::back_inserter(t), "\n{}", g.at(r).message);
   return t;
 }
 
@@ -39,7 +44,7 @@ int cmd_graph(context& ctx) {
   auto vm = ctx.parse(own, {});
   const std::string format = vm["format"].as<std::string>();
   if (format != "dot" && format != "mermaid")
-    throw sdk::error(sdk::error_kind::usage, "--format must be dot or mermaid, not '" + format + "'");
+    throw sdk::error(sdk::error_kind::usage, fmt::format("--format must be dot or mermaid, not '{}'", format));
   const auto& g = ctx.graph();
   std::vector<char> applied;
   try {  // applied revisions only when a database is configured and answers
@@ -96,17 +101,12 @@ int cmd_graph(context& ctx) {
   }
   std::vector<std::string> heads, done;
   for (rev r = 0; r < g.size(); ++r) {
-    if (g.children(r).empty()) heads.push_back("r" + std::to_string(r));
-    if (is_applied(r)) done.push_back("r" + std::to_string(r));
+    if (g.children(r).empty()) heads.push_back(fmt::format("r{}", r));
+    if (is_applied(r)) done.push_back(fmt::format("r{}", r));
   }
   ctx.out << "  classDef head stroke-width:3px;\n  classDef applied fill:#c8e6c9;\n";
-  auto classes = [](const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-    return out;
-  };
-  if (!heads.empty()) ctx.out << "  class " << classes(heads) << " head;\n";
-  if (!done.empty()) ctx.out << "  class " << classes(done) << " applied;\n";
+  if (!heads.empty()) ctx.out << fmt::format("  class {} head;\n", fmt::join(heads, ","));
+  if (!done.empty()) ctx.out << fmt::format("  class {} applied;\n", fmt::join(done, ","));
   return 0;
 }
 

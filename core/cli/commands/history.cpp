@@ -4,6 +4,7 @@
 #include "target.hpp"
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -57,7 +58,7 @@ int cmd_history(context& ctx) {
       if (!applied.empty()) ctx.out << ", \"applied\": " << (applied[r] ? "true" : "false");
       ctx.out << "}";
     } else {
-      std::string line = (parents.empty() ? "<base>" : parents) + " -> " + describe_rev(g, r);
+      std::string line = fmt::format("{} -> {}", parents.empty() ? "<base>" : parents, describe_rev(g, r));
       if (!applied.empty() && applied[r]) {
         bool is_current = std::find(current.begin(), current.end(), r) != current.end();
         line += is_current ? " (current)" : " (applied)";

@@ -2,6 +2,7 @@
 #include "../cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 namespace retort::cli {
 namespace po = boost::program_options;
@@ -14,8 +15,9 @@ int cmd_init(context& ctx) {
   auto vm = ctx.parse(own, pos);
   const std::filesystem::path dir = vm["directory"].as<std::string>();
   init_project(std::filesystem::current_path(), std::filesystem::absolute(dir));
-  ctx.note("Created retort.toml, " + (dir / "versions/").string() + " and " + (dir / "schema.toml").string() +
-           ".\nNext: `retort revision -m \"create users\"`, edit the file, then `retort upgrade head`.");
+  ctx.note(fmt::format("Created retort.toml, {} and {}.\nNext: `retort revision -m \"create users\"`, edit the file, "
+                       "then `retort upgrade head`.",
+                       (dir / "versions/").string(), (dir / "schema.toml").string()));
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -34,8 +35,10 @@ int cmd_merge(context& ctx) {
     auto below = g.closure({p});
     for (auto q : parents)
       if (q != p && below[q])
-        throw sdk::error(sdk::error_kind::usage, "revision " + g.at(q).id + " is an ancestor of " + g.at(p).id +
-                                                     ", so there is nothing to merge between them; name only " + g.at(p).id);
+        throw sdk::error(sdk::error_kind::usage,
+                         fmt::format("revision {0} is an ancestor of {1}, so there is nothing to merge between them; "
+                                     "name only {1}",
+                                     g.at(q).id, g.at(p).id));
   }
   new_revision spec;
   spec.message = vm["message"].as<std::string>();

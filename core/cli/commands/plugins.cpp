@@ -3,6 +3,8 @@
 
 #include "redact.hpp"
 
+#include <retort/sdk/error.hpp>
+
 #include <boost/program_options.hpp>
 
 namespace retort::cli {
@@ -11,6 +13,13 @@ namespace po = boost::program_options;
 int cmd_plugins(context& ctx) {
   po::options_description own("retort plugins");
   ctx.parse(own, {});
+  // A plugin retort.toml lists that is refused stops every other command; here the list goes on, and
+  // shows why.
+  try {
+    ctx.plugins();
+  } catch (const sdk::error& e) {
+    ctx.err << "warning: " << redact(e.what()) << "\n";
+  }
   auto& host = ctx.plugins();
   auto reports = host.scan();
   const char* names[] = {"loaded", "refused", "shadowed"};

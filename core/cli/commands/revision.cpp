@@ -7,6 +7,7 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 namespace retort::cli {
 namespace po = boost::program_options;
@@ -26,14 +27,16 @@ int cmd_revision(context& ctx) {
   std::vector<rev> parents;
   const std::string head = vm["head"].as<std::string>();
   if (head == "head" && g.heads().size() > 1) {
-    throw sdk::error(sdk::error_kind::usage, "there are several heads (" + join(ids_of(g, g.heads())) +
-                                                 "): pass --head REV to choose one, or `retort merge heads -m ...` first");
+    throw sdk::error(sdk::error_kind::usage,
+                     fmt::format("there are several heads ({}): pass --head REV to choose one, or `retort merge heads "
+                                 "-m ...` first",
+                                 join(ids_of(g, g.heads()))));
   }
   if (head != "base") parents = resolve_target(g, head, {});
   for (auto p : parents)
     if (!g.children(p).empty() && !vm["splice"].as<bool>())
-      throw sdk::error(sdk::error_kind::usage, "revision " + g.at(p).id +
-                                                   " is not a head; pass --splice to branch from it anyway");
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("revision {} is not a head; pass --splice to branch from it anyway", g.at(p).id));
   new_revision spec;
   spec.message = vm["message"].as<std::string>();
   spec.sql = vm["sql"].as<bool>();

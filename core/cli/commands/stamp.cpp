@@ -6,6 +6,7 @@
 #include "target.hpp"
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -62,7 +63,7 @@ int cmd_stamp(context& ctx) {
   auto result = rn.stamp([&](const std::vector<rev>& current) { return stamped_rows(g, current, targets_from(current), purge); },
                          purge, opts);
   if (ctx.global.json) ctx.out << "{\"heads\": " << json_list(result.heads) << "}\n";
-  ctx.note("Stamped: the database is at " + join(result.heads, "base") + " (no migration ran).");
+  ctx.note(fmt::format("Stamped: the database is at {} (no migration ran).", join(result.heads, "base")));
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "migration.hpp"
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include <set>
 
@@ -22,14 +23,15 @@ int cmd_validate(context& ctx) {
 
   std::vector<std::string> findings, warnings;
   if (g.heads().size() > 1) {
-    std::string line = "several heads: " + join(ids_of(g, g.heads())) + " (`retort merge heads -m ...` joins them)";
+    std::string line =
+        fmt::format("several heads: {} (`retort merge heads -m ...` joins them)", join(ids_of(g, g.heads())));
     (vm["single-head"].as<bool>() ? findings : warnings).push_back(line);
   }
   auto& conn = ctx.connection();
   std::vector<rev> rows;
   for (const auto& id : ctx.store().read_heads(conn)) {
     if (const rev* r = g.find(id)) rows.push_back(*r);
-    else findings.push_back("the version table holds '" + id + "', which no file in versions/ defines");
+    else findings.push_back(fmt::format("the version table holds '{}', which no file in versions/ defines", id));
   }
   const auto applied = g.closure(rows);
   const auto latest = ctx.store().latest_history(conn);
@@ -41,12 +43,13 @@ int cmd_validate(context& ctx) {
     if (it == latest.end() || it->second[1] != "applied" || it->second[2].empty()) continue;  // no record to compare
     ++checked;
     if (std::string now = file_checksum(m.path); now != it->second[2])
-      findings.push_back("revision " + m.id + " was edited after it was applied: " + m.path.string() +
-                         " has SHA-256 " + now.substr(0, 12) + "…, the history recorded " + it->second[2].substr(0, 12) + "…");
+      findings.push_back(fmt::format("revision {} was edited after it was applied: {} has SHA-256 {}…, the history "
+                                     "recorded {}…",
+                                     m.id, m.path.string(), now.substr(0, 12), it->second[2].substr(0, 12)));
   }
   for (const auto& [id, row] : latest)
     if (!g.find(id) && row[0] == "up" && row[1] == "applied")
-      findings.push_back("revision " + id + " is applied (history) but its file is gone from versions/");
+      findings.push_back(fmt::format("revision {} is applied (history) but its file is gone from versions/", id));
 
   if (ctx.global.json) {
     ctx.out << "{\"ok\": " << (findings.empty() ? "true" : "false") << ", \"revisions\": " << g.size()

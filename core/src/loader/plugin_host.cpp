@@ -2,7 +2,6 @@
 #include "plugin_host.hpp"
 
 #include "../config.hpp"
-#include "../text.hpp"
 
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/plugin.hpp>
@@ -10,6 +9,8 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <dlfcn.h>
 
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <ranges>
 #include <set>
 
 namespace retort {
@@ -29,7 +31,14 @@ namespace dll = boost::dll;
 namespace {
 
 [[noreturn]] void refuse(const fs::path& file, const std::string& why) {
-  throw sdk::error(sdk::error_kind::plugin, "plugin " + file.string() + " " + why);
+  throw sdk::error(sdk::error_kind::plugin, fmt::format("plugin {} {}", file.string(), why));
+}
+
+/// The search path as the shell writes one: the directories, separated by ':'.
+std::string path_list(const std::vector<fs::path>& dirs) {
+  std::vector<std::string> out;
+  for (const auto& d : dirs) out.push_back(d.string());
+  return fmt::format("{}", fmt::join(out, ":"));
 }
 
 /// Registration lands here first; the host takes it only when the register function returned.
@@ -120,11 +129,11 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, const settings_
     const std::string family = "retort_plugin_abi_";
     for (const auto& s : symbols)
       if (s.compare(0, family.size(), family) == 0)
-        refuse(file, "was built for SDK ABI " + s.substr(family.size()) + "; this retort speaks " +
-                         std::to_string(RETORT_SDK_ABI_MAJOR) + " — rebuild it against retort-sdk " +
-                         std::to_string(RETORT_SDK_ABI_MAJOR) + ".x");
-    refuse(file, "is not a retort plugin: it exports no `" + entry +
-                     "` entry symbol (a plugin declares one with RETORT_PLUGIN(...) in src/plugin.cpp)");
+        refuse(file, fmt::format("was built for SDK ABI {}; this retort speaks {} — rebuild it against retort-sdk {}.x",
+                                 s.substr(family.size()), RETORT_SDK_ABI_MAJOR, RETORT_SDK_ABI_MAJOR));
+    refuse(file, fmt::format("is not a retort plugin: it exports no `{}` entry symbol (a plugin declares one with "
+                             "RETORT_PLUGIN(...) in src/plugin.cpp)",
+                             entry));
   }
 
   auto p = std::make_unique<loaded_plugin>();
@@ -151,26 +160,28 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, const settings_
   }
   constexpr std::uint32_t v1_size = offsetof(retort_plugin_manifest, register_plugin) + sizeof(void*);
   if (!m || m->struct_size < v1_size)
-    keep_and_refuse("has a manifest of " + std::to_string(m ? m->struct_size : 0) + " bytes; SDK ABI " +
-                    std::to_string(RETORT_SDK_ABI_MAJOR) + " needs at least " + std::to_string(v1_size));
+    keep_and_refuse(fmt::format("has a manifest of {} bytes; SDK ABI {} needs at least {}", m ? m->struct_size : 0,
+                                RETORT_SDK_ABI_MAJOR, v1_size));
   // Copy what the messages need before anything else can go wrong.
   const std::string toolchain = m->toolchain ? m->toolchain : "";
   p->kind = m->kind ? m->kind : "";
   p->name = m->name ? m->name : "";
   p->version = m->version ? m->version : "";
   if (m->abi_major != RETORT_SDK_ABI_MAJOR)
-    keep_and_refuse("declares SDK ABI " + std::to_string(m->abi_major) + " in its manifest; this retort speaks " +
-                    std::to_string(RETORT_SDK_ABI_MAJOR));
+    keep_and_refuse(fmt::format("declares SDK ABI {} in its manifest; this retort speaks {}", m->abi_major,
+                                RETORT_SDK_ABI_MAJOR));
   if (m->abi_minor > RETORT_SDK_ABI_MINOR)
-    keep_and_refuse("was built for SDK ABI " + std::to_string(m->abi_major) + "." + std::to_string(m->abi_minor) +
-                    "; this retort speaks " + std::to_string(RETORT_SDK_ABI_MAJOR) + "." +
-                    std::to_string(RETORT_SDK_ABI_MINOR) + " — upgrade retort, or rebuild the plugin against this SDK");
+    keep_and_refuse(fmt::format("was built for SDK ABI {}.{}; this retort speaks {}.{} — upgrade retort, or rebuild "
+                                "the plugin against this SDK",
+                                m->abi_major, m->abi_minor, RETORT_SDK_ABI_MAJOR, RETORT_SDK_ABI_MINOR));
   if (toolchain != RETORT_SDK_TOOLCHAIN)
-    keep_and_refuse("was built with toolchain `" + toolchain + "`; this retort was built with `" +
-                    RETORT_SDK_TOOLCHAIN + "` — rebuild it with the same compiler and standard library settings");
+    keep_and_refuse(fmt::format("was built with toolchain `{}`; this retort was built with `{}` — rebuild it with the "
+                                "same compiler and standard library settings",
+                                toolchain, RETORT_SDK_TOOLCHAIN));
   if (p->kind != file_kind || p->name != file_name)
-    keep_and_refuse("declares itself as " + p->kind + " `" + p->name + "`, which does not match its file name; name it retort-" +
-                    p->kind + "-" + p->name + ".so");
+    keep_and_refuse(fmt::format("declares itself as {0} `{1}`, which does not match its file name; name it "
+                                "retort-{0}-{1}.so",
+                                p->kind, p->name));
   if (!m->register_plugin) keep_and_refuse("has no register function in its manifest");
   static const sdk::value no_settings(sdk::value_table{}, {});
   const auto own = settings.find(p->name);
@@ -231,8 +242,9 @@ struct plugin_host::impl {
         by_scheme.erase(it);
         scheme_claimants[s].push_back(p->file);
         const auto& both = scheme_claimants[s];
-        std::string why = "plugins " + both[0].string() + " and " + both[1].string() + " both claim the URL scheme '" + s +
-                          "'; remove one of them from the plugin path";
+        std::string why = fmt::format("plugins {} and {} both claim the URL scheme '{}'; remove one of them from the "
+                                      "plugin path",
+                                      both[0].string(), both[1].string(), s);
         refusals[both[0]] = why;
         refusals[both[1]] = why;
         refused.push_back(std::move(p));
@@ -241,10 +253,11 @@ struct plugin_host::impl {
     for (const auto& op : p->reg.operations) {
       std::string n = op->name();
       bool bad_name = n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
-      std::string why = bad_name ? "registers an operation named '" + n + "'; names are [a-z_]+"
-                        : builtin_operation_type(n) ? "registers operation '" + n + "', a built-in name"
-                        : origins.count(n)          ? "registers operation '" + n + "', which plugin " + origins.at(n).file +
-                                                             " already registered; remove one of them from the plugin path"
+      std::string why = bad_name ? fmt::format("registers an operation named '{}'; names are [a-z_]+", n)
+                        : builtin_operation_type(n) ? fmt::format("registers operation '{}', a built-in name", n)
+                        : origins.count(n)          ? fmt::format("registers operation '{}', which plugin {} already "
+                                                                  "registered; remove one of them from the plugin path",
+                                                                  n, origins.at(n).file)
                                                     : "";
       if (!why.empty()) {
         fs::path f = p->file;
@@ -258,7 +271,9 @@ struct plugin_host::impl {
       if (!own && !builtin_operation_type(op) && !operations.count(op)) {
         fs::path f = p->file;
         refused.push_back(std::move(p));
-        refuse(f, "registers a renderer for operation '" + op + "', which neither retort nor a plugin loaded before it defines");
+        refuse(f, fmt::format("registers a renderer for operation '{}', which neither retort nor a plugin loaded "
+                              "before it defines",
+                              op));
       }
     }
     for (const auto& d : p->reg.dialects)
@@ -296,9 +311,7 @@ struct plugin_host::impl {
   }
 
   std::string claimed_schemes() const {
-    std::string out;
-    for (const auto& [s, d] : by_scheme) out += (out.empty() ? "" : ", ") + s;
-    return out.empty() ? "none" : out;
+    return by_scheme.empty() ? "none" : fmt::format("{}", fmt::join(std::views::keys(by_scheme), ", "));
   }
 };
 
@@ -339,15 +352,16 @@ const sdk::dialect& plugin_host::dialect_for(const sdk::url& u) {
   auto& I = *impl_;
   auto known = [&]() -> const sdk::dialect* {
     if (auto it = I.scheme_claimants.find(u.scheme); it != I.scheme_claimants.end() && it->second.size() > 1)
-      throw sdk::error(sdk::error_kind::plugin, "plugins " + it->second[0].string() + " and " + it->second[1].string() +
-                                                    " both claim the URL scheme '" + u.scheme +
-                                                    "'; remove one of them from the plugin path");
+      throw sdk::error(sdk::error_kind::plugin,
+                       fmt::format("plugins {} and {} both claim the URL scheme '{}'; remove one of them from the "
+                                   "plugin path",
+                                   it->second[0].string(), it->second[1].string(), u.scheme));
     auto it = I.by_scheme.find(u.scheme);
     return it == I.by_scheme.end() ? nullptr : it->second;
   };
   if (auto* d = known()) return *d;
   // The file a well-known scheme lives in first; scan every dialect plugin only on a miss.
-  const std::string wanted = "retort-dialect-" + dialect_plugin_for(u.scheme) + ".so";
+  const std::string wanted = fmt::format("retort-dialect-{}.so", dialect_plugin_for(u.scheme));
   for (const auto& dir : I.search_path)
     if (std::error_code ec; fs::exists(dir / wanted, ec)) {
       I.load(dir / wanted);
@@ -362,21 +376,21 @@ const sdk::dialect& plugin_host::dialect_for(const sdk::url& u) {
     }
   }
   if (auto* d = known()) return *d;
-  std::string path;
-  for (const auto& p : I.search_path) path += (path.empty() ? "" : ":") + p.string();
-  throw sdk::error(sdk::error_kind::input, "unknown URL scheme '" + u.scheme + "' in " + u.redacted() +
-                                               ": the installed dialect plugins claim " + I.claimed_schemes() +
-                                               " (plugin search path: " + path + "; `retort plugins` lists them)");
+  throw sdk::error(sdk::error_kind::input,
+                   fmt::format("unknown URL scheme '{}' in {}: the installed dialect plugins claim {} (plugin search "
+                               "path: {}; `retort plugins` lists them)",
+                               u.scheme, u.redacted(), I.claimed_schemes(), path_list(I.search_path)));
 }
 
 void plugin_host::load_named(const std::vector<std::string>& names) {
   auto& I = *impl_;
   for (const auto& n : names) {
     // A bare name is looked for as each kind; `hooks-audit-log` also names the kind.
-    std::vector<std::string> candidates = {"retort-ops-" + n + ".so", "retort-hooks-" + n + ".so",
-                                           "retort-dialect-" + n + ".so"};
+    std::vector<std::string> candidates = {fmt::format("retort-ops-{}.so", n), fmt::format("retort-hooks-{}.so", n),
+                                           fmt::format("retort-dialect-{}.so", n)};
     for (const char* kind : {"ops-", "hooks-", "dialect-"})
-      if (n.rfind(kind, 0) == 0 && n.size() > std::strlen(kind)) candidates.insert(candidates.begin(), "retort-" + n + ".so");
+      if (n.rfind(kind, 0) == 0 && n.size() > std::strlen(kind))
+        candidates.insert(candidates.begin(), fmt::format("retort-{}.so", n));
     bool found = false;
     for (const auto& dir : I.search_path) {
       for (const auto& c : candidates)
@@ -388,10 +402,9 @@ void plugin_host::load_named(const std::vector<std::string>& names) {
       if (found) break;
     }
     if (!found) {
-      std::string path;
-      for (const auto& p : I.search_path) path += (path.empty() ? "" : ":") + p.string();
-      throw sdk::error(sdk::error_kind::plugin, "plugin '" + n + "' (listed in retort.toml) was not found: looked for " +
-                                                    join(candidates, "") + " in " + path);
+      throw sdk::error(sdk::error_kind::plugin,
+                       fmt::format("plugin '{}' (listed in retort.toml) was not found: looked for {} in {}", n,
+                                   fmt::join(candidates, ", "), path_list(I.search_path)));
     }
   }
 }

@@ -5,17 +5,23 @@
 //   [plugin.audit-log]
 //   path = "audit.jsonl"
 //   events = ["before_migration", "after_migration", "failure"]   # optional; every event by default
+#include <retort/sdk/json.hpp>
 #include <retort/sdk/plugin.hpp>
 #include <retort/sdk/value.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <ranges>
 
 namespace {
 
@@ -26,39 +32,12 @@ constexpr sdk::event every_event[] = {sdk::event::plan_built,       sdk::event::
                                       sdk::event::before_statement, sdk::event::after_statement,  sdk::event::failure,
                                       sdk::event::run_finished};
 
-std::string json(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 /// Now as 2026-12-02T06:20:29.123Z.
 std::string utc_now() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(t), ms);
 }
 
 class audit_log final : public sdk::hook {
@@ -67,22 +46,20 @@ class audit_log final : public sdk::hook {
   std::string name() const override { return "audit-log"; }
 
   sdk::verdict on_event(const sdk::hook_context& c) override {
-    std::string line = "{\"time\": " + json(utc_now()) + ", \"event\": " + json(sdk::event_name(c.what));
+    std::string line = fmt::format("{{\"time\": {}, \"event\": {}", sdk::json_string(utc_now()), sdk::json_string(sdk::event_name(c.what)));
+    auto sink = std::back_inserter(line);
     auto field = [&](const char* key, std::string_view v) {
-      if (!v.empty()) line += std::string(", \"") + key + "\": " + json(v);
+      if (!v.empty()) fmt::format_to(sink, ", \"{}\": {}", key, sdk::json_string(v));
     };
-    auto number = [&](const char* key, long long v) { line += std::string(", \"") + key + "\": " + std::to_string(v); };
+    auto number = [&](const char* key, long long v) { fmt::format_to(sink, ", \"{}\": {}", key, v); };
     field("url", c.url);
     field("dialect", c.dialect);
     field("revision", c.revision);
     field("direction", c.direction);
     field("message", c.message);
     if (c.steps) number("step", static_cast<long long>(c.step)), number("steps", static_cast<long long>(c.steps));
-    if (c.operations) {
-      line += ", \"operations\": [";
-      for (std::size_t i = 0; i < c.operations->size(); ++i) line += (i ? ", " : "") + json((*c.operations)[i]);
-      line += "]";
-    }
+    if (c.operations)
+      fmt::format_to(sink, ", \"operations\": [{}]", fmt::join(*c.operations | std::views::transform(sdk::json_string), ", "));
     if (c.statements) number("statements", static_cast<long long>(c.statements->size()));
     if (c.statement_index) number("statement_index", static_cast<long long>(c.statement_index));
     field("statement", c.statement);
@@ -94,7 +71,8 @@ class audit_log final : public sdk::hook {
     if (!out_.is_open()) {
       errno = 0;
       out_.open(file_, std::ios::app | std::ios::binary);
-      if (!out_) throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno ? errno : EIO));
+      if (!out_)
+        throw std::runtime_error(fmt::format("cannot open {}: {}", file_.string(), std::strerror(errno ? errno : EIO)));
     }
     out_ << line << std::flush;
     if (!out_) throw std::runtime_error("cannot write " + file_.string());
@@ -120,7 +98,7 @@ void register_plugin(sdk::registry& r) {
     if (it == std::end(every_event)) {
       std::vector<std::string_view> known;
       for (auto e : every_event) known.push_back(sdk::event_name(e));
-      f.fail(*f.find("events"), "events", "'" + n + "' is not an event" + sdk::did_you_mean(n, known));
+      f.fail(*f.find("events"), "events", fmt::format("'{}' is not an event{}", n, sdk::did_you_mean(n, known)));
     }
     mask |= static_cast<std::uint32_t>(*it);
   }

@@ -3,12 +3,20 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <iterator>
+#include <ranges>
+#include <utility>
 
 namespace retort_enum {
 namespace {
 
-[[noreturn]] void refuse(const std::string& why) { throw sdk::error(sdk::error_kind::input, why); }
+template <class... T> [[noreturn]] void refuse(fmt::format_string<T...> why, T&&... args) {
+  throw sdk::error(sdk::error_kind::input, fmt::format(why, std::forward<T>(args)...));
+}
 
 const char* op_name(action a) {
   switch (a) {
@@ -35,9 +43,8 @@ std::vector<std::pair<std::string, std::vector<std::string>>> users(const sdk::s
 }
 
 std::string literals(const sdk::dialect& d, const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + d.quote_literal(v);
-  return out;
+  auto quoted = values | std::views::transform([&](const std::string& v) { return d.quote_literal(v); });
+  return fmt::format("{}", fmt::join(quoted, ", "));
 }
 
 }  // namespace
@@ -55,7 +62,7 @@ std::unique_ptr<sdk::operation> enum_op_type::parse(const sdk::fields& f) const 
         if (op->values[i].empty()) f.fail(*f.find("values"), "values", "holds an empty value");
         if (std::find(op->values.begin(), op->values.begin() + static_cast<std::ptrdiff_t>(i), op->values[i]) !=
             op->values.begin() + static_cast<std::ptrdiff_t>(i))
-          f.fail(*f.find("values"), "values", "holds '" + op->values[i] + "' twice");
+          f.fail(*f.find("values"), "values", fmt::format("holds '{}' twice", op->values[i]));
       }
       break;
     }
@@ -80,22 +87,23 @@ std::unique_ptr<sdk::operation> enum_op_type::parse(const sdk::fields& f) const 
 void enum_op::check(const sdk::schema& s, bool needs_type) const {
   const auto e = s.enums.find(type_);
   if (action_ == action::create) {
-    if (e != s.enums.end()) refuse("enum type '" + type_ + "' already exists (an earlier migration made it)");
+    if (e != s.enums.end()) refuse("enum type '{}' already exists (an earlier migration made it)", type_);
     return;
   }
   if (e == s.enums.end()) {
     if (needs_type)
-      refuse("enum type '" + type_ + "' is not known from earlier migrations (was it made by SQL?); " + name() +
-             " needs its values: make it with create_enum");
+      refuse("enum type '{}' is not known from earlier migrations (was it made by SQL?); {} needs its values: make it "
+             "with create_enum",
+             type_, name());
     return;
   }
   if (action_ == action::add_value) {
-    if (contains(e->second, value)) refuse("enum type '" + type_ + "' already has the value '" + value + "'");
+    if (contains(e->second, value)) refuse("enum type '{}' already has the value '{}'", type_, value);
     for (const auto& at : {before, after})
-      if (at && !contains(e->second, *at)) refuse("enum type '" + type_ + "' has no value '" + *at + "' to place '" + value + "' by");
+      if (at && !contains(e->second, *at)) refuse("enum type '{}' has no value '{}' to place '{}' by", type_, *at, value);
   }
   if (action_ == action::drop_value && !contains(e->second, value))
-    refuse("enum type '" + type_ + "' has no value '" + value + "'");
+    refuse("enum type '{}' has no value '{}'", type_, value);
 }
 
 std::unique_ptr<sdk::operation> enum_op::inverse(const sdk::schema& s) const {
@@ -157,18 +165,19 @@ std::vector<sdk::statement> postgres_renderer::render(const sdk::operation& op, 
   e.check(before, false);
   const std::string type = d.quote_identifier(e.type());
   switch (e.what()) {
-    case action::create: return {{"CREATE TYPE " + type + " AS ENUM (" + literals(d, e.values) + ")", true}};
+    case action::create: return {{fmt::format("CREATE TYPE {} AS ENUM ({})", type, literals(d, e.values)), true}};
     case action::drop: return {{"DROP TYPE " + type, true}};
     case action::add_value: {
-      std::string sql = "ALTER TYPE " + type + " ADD VALUE " + d.quote_literal(e.value);
-      if (e.before) sql += " BEFORE " + d.quote_literal(*e.before);
-      if (e.after) sql += " AFTER " + d.quote_literal(*e.after);
+      std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", type, d.quote_literal(e.value));
+      if (e.before) fmt::format_to(std::back_inserter(sql), " BEFORE {}", d.quote_literal(*e.before));
+      if (e.after) fmt::format_to(std::back_inserter(sql), " AFTER {}", d.quote_literal(*e.after));
       return {{sql, true}};
     }
     case action::drop_value:
-      refuse("PostgreSQL cannot remove the value '" + e.value + "' from enum type '" + e.type() +
-             "': ALTER TYPE has no DROP VALUE, so this cannot be reverted. Write the downgrade by hand (a new type "
-             "without the value, the columns moved to it) in a [[downgrade]] section, or leave the value in place");
+      refuse("PostgreSQL cannot remove the value '{}' from enum type '{}': ALTER TYPE has no DROP VALUE, so this "
+             "cannot be reverted. Write the downgrade by hand (a new type without the value, the columns moved to it) "
+             "in a [[downgrade]] section, or leave the value in place",
+             e.value, e.type());
   }
   return {};
 }
@@ -182,8 +191,8 @@ std::vector<sdk::statement> sqlite_renderer::render(const sdk::operation& op, co
     case action::create: return {};  // nothing to make until a column uses it
     case action::drop:
       if (!used.empty())
-        refuse("enum type '" + e.type() + "' is still the type of " + used.front().first + "." +
-               used.front().second.front() + "; drop or change that column first");
+        refuse("enum type '{}' is still the type of {}.{}; drop or change that column first", e.type(),
+               used.front().first, used.front().second.front());
       return {};
     case action::add_value:
     case action::drop_value: {

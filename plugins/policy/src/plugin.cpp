@@ -8,6 +8,9 @@
 #include <retort/sdk/sql_lexer.hpp>
 #include <retort/sdk/value.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 namespace {
@@ -48,14 +51,12 @@ class policy final : public sdk::hook {
     if (raw && c.statements)
       for (const auto& st : *c.statements)
         if (drops_data(st.sql)) {
-          found.push_back("`" + st.sql.substr(0, st.sql.find('\n')).substr(0, 60) + "`");
+          found.push_back(fmt::format("`{}`", st.sql.substr(0, st.sql.find('\n')).substr(0, 60)));
           break;
         }
     if (found.empty()) return {};
-    std::string list;
-    for (const auto& f : found) list += (list.empty() ? "" : ", ") + f;
-    return {false, std::string(c.direction == "down" ? "downgrading" : "upgrading") + " revision " + std::string(c.revision) +
-                       " destroys data (" + list + "); run it with --allow-destructive if that is intended"};
+    return {false, fmt::format("{} revision {} destroys data ({}); run it with --allow-destructive if that is intended",
+                               c.direction == "down" ? "downgrading" : "upgrading", c.revision, fmt::join(found, ", "))};
   }
 
  private:

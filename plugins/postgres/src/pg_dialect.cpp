@@ -3,6 +3,8 @@
 
 #include "pg_connection.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -68,7 +70,7 @@ sdk::sql_syntax pg_dialect::syntax() const { return sdk::sql_syntax::postgresql(
 
 std::string pg_dialect::timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const {
   // Session-wide, not SET LOCAL, so it also guards statements that run outside a transaction.
-  return "SET " + std::string(which) + " = " + (value ? "'" + std::to_string(value->count()) + "ms'" : "DEFAULT");
+  return value ? fmt::format("SET {} = '{}ms'", which, value->count()) : fmt::format("SET {} = DEFAULT", which);
 }
 
 std::unique_ptr<sdk::connection> pg_dialect::connect(const sdk::url& where) const {

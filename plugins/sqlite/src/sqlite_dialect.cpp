@@ -5,9 +5,11 @@
 
 #include <retort/sdk/error.hpp>
 
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace retort_sqlite {
 namespace {
@@ -19,14 +21,16 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-[[noreturn]] void cannot(const std::string& what) { throw sdk::error(sdk::error_kind::input, what); }
+template <class... T> [[noreturn]] void cannot(fmt::format_string<T...> what, T&&... args) {
+  throw sdk::error(sdk::error_kind::input, fmt::format(what, std::forward<T>(args)...));
+}
 
 const sdk::table& known_table(const sdk::schema& s, const std::string& name, const char* op) {
   const sdk::table* t = s.find(name);
   if (!t)
-    cannot(std::string(op) + " on table '" + name +
-           "' needs SQLite's table rebuild, and the table's definition is not known from earlier migrations "
-           "(was it created by SQL?); write this change as an `sql` op");
+    cannot("{} on table '{}' needs SQLite's table rebuild, and the table's definition is not known from earlier "
+           "migrations (was it created by SQL?); write this change as an `sql` op",
+           op, name);
   return *t;
 }
 
@@ -104,11 +108,11 @@ std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, co
   std::vector<sdk::statement> out;
   out.push_back({create_table_sql(after, tmp, in), true});
   if (!to.empty())
-    out.push_back({"INSERT INTO " + quote_identifier(tmp) + " (" + list(to) + ") SELECT " + list(from) + " FROM " +
-                       quote_identifier(before.name),
+    out.push_back({fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", quote_identifier(tmp), list(to), list(from),
+                               quote_identifier(before.name)),
                    true});
   out.push_back({"DROP TABLE " + quote_identifier(before.name), true});
-  out.push_back({"ALTER TABLE " + quote_identifier(tmp) + " RENAME TO " + quote_identifier(after.name), true});
+  out.push_back({fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(tmp), quote_identifier(after.name)), true});
   for (const auto& ix : after.indexes) out.push_back({create_index_sql(ix), true});
   return out;
 }
@@ -124,27 +128,29 @@ std::vector<sdk::statement> sqlite_dialect::rebuilt(const sdk::builtin_op& op, c
 std::vector<sdk::statement> sqlite_dialect::own(const ops::add_column& o, const sdk::schema& before) const {
   // ADD COLUMN cannot add a PRIMARY KEY or UNIQUE column: those need the rebuild.
   if (o.col.primary_key || o.col.unique) return rebuilt(o, o.table, "add_column with primary_key or unique", before);
-  return {{alter(o.table) + "ADD COLUMN " + column_sql(o.col, false, before), true}};
+  return {{fmt::format("{}ADD COLUMN {}", alter(o.table), column_sql(o.col, false, before)), true}};
 }
 
 std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_column& o, const sdk::schema& before) const {
   const sdk::table* t = before.find(o.table);
   if (t && !t->find_column(o.column))
-    cannot("table '" + o.table + "' has no column '" + o.column + "' in the schema earlier migrations project");
+    cannot("table '{}' has no column '{}' in the schema earlier migrations project", o.table, o.column);
   if (t && !plain_column(*t, o.column)) return rebuilt(o, o.table, "drop_column", before);
   std::vector<sdk::statement> out;
   if (t)  // an index on the column goes with it, as the model says
     for (const auto& ix : t->indexes)
       if (mentions(ix.columns, o.column)) out.push_back({"DROP INDEX " + quote_identifier(ix.name), true});
-  out.push_back({alter(o.table) + "DROP COLUMN " + quote_identifier(o.column), true});
+  out.push_back({fmt::format("{}DROP COLUMN {}", alter(o.table), quote_identifier(o.column)), true});
   return out;
 }
 
 std::vector<sdk::statement> sqlite_dialect::own(const ops::alter_column& o, const sdk::schema& before) const {
   const sdk::table& t = known_table(before, o.table, "alter_column");
-  if (!t.find_column(o.column)) cannot("table '" + o.table + "' has no column '" + o.column + "'");
+  if (!t.find_column(o.column)) cannot("table '{}' has no column '{}'", o.table, o.column);
   if (o.rename_to && !o.type && !o.nullable && !o.server_default)
-    return {{alter(o.table) + "RENAME COLUMN " + quote_identifier(o.column) + " TO " + quote_identifier(*o.rename_to), true}};
+    return {{fmt::format("{}RENAME COLUMN {} TO {}", alter(o.table), quote_identifier(o.column),
+                         quote_identifier(*o.rename_to)),
+             true}};
   return rebuilt(o, o.table, "alter_column", before);
 }
 
@@ -166,7 +172,7 @@ std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_constraint& o, c
     return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == o.name; });
   };
   if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks))
-    cannot("table '" + o.table + "' has no constraint named '" + o.name + "'");
+    cannot("table '{}' has no constraint named '{}'", o.table, o.name);
   return rebuilt(o, o.table, "drop_constraint", before);
 }
 
