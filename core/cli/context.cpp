@@ -16,7 +16,6 @@
 #include <cctype>
 #include <iostream>
 #include <iterator>
-#include <ranges>
 
 namespace retort::cli {
 namespace po = boost::program_options;
@@ -201,7 +200,7 @@ const std::vector<command>& commands() {
 }
 
 std::string json_list(const std::vector<std::string>& items) {
-  return fmt::format("[{}]", fmt::join(items | std::views::transform(json_string), ", "));
+  return "[" + join_each(items, json_string) + "]";
 }
 
 std::string describe_rev(const revision_graph& g, rev r) {

@@ -1,6 +1,7 @@
 // migration.cpp — migration files (TOML ops or SQL), read without executing anything.
 #include "migration.hpp"
 
+#include "text.hpp"
 #include "toml_value.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -13,7 +14,6 @@
 #include <charconv>
 #include <iterator>
 #include <optional>
-#include <ranges>
 #include <sstream>
 
 namespace retort {
@@ -455,7 +455,7 @@ std::string toml_string(std::string_view s) {
   return out + "\"";
 }
 std::string toml_list(const std::vector<std::string>& v) {
-  return fmt::format("[{}]", fmt::join(v | std::views::transform(toml_string), ", "));
+  return "[" + join_each(v, toml_string) + "]";
 }
 }  // namespace
 

@@ -17,6 +17,17 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
   return out;
 }
 
+/// Each item through `f`, joined by ", " (std::views::transform does not build with clang 14's
+/// view of libstdc++ 12, which the fuzz build uses).
+template <class Items, class F> std::string join_each(const Items& items, F f) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += f(item);
+  }
+  return out;
+}
+
 using sdk::utf8_length;  // retort/sdk/json.hpp
 
 }  // namespace retort

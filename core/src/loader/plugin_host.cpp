@@ -2,6 +2,7 @@
 #include "plugin_host.hpp"
 
 #include "../config.hpp"
+#include "../text.hpp"
 
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/plugin.hpp>
@@ -21,7 +22,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <ranges>
 #include <set>
 
 namespace retort {
@@ -265,7 +265,8 @@ struct plugin_host::impl {
         refuse(f, why);
       }
     }
-    for (const auto& [op, dialect, r] : p->reg.renderers) {
+    for (const auto& renderer : p->reg.renderers) {
+      const std::string& op = std::get<0>(renderer);
       const bool own = std::any_of(p->reg.operations.begin(), p->reg.operations.end(),
                                    [&](const auto& t) { return t->name() == op; });
       if (!own && !builtin_operation_type(op) && !operations.count(op)) {
@@ -311,7 +312,7 @@ struct plugin_host::impl {
   }
 
   std::string claimed_schemes() const {
-    return by_scheme.empty() ? "none" : fmt::format("{}", fmt::join(std::views::keys(by_scheme), ", "));
+    return by_scheme.empty() ? "none" : join_each(by_scheme, [](const auto& entry) { return entry.first; });
   }
 };
 
