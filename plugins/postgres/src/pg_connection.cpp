@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -235,25 +237,122 @@ sdk::table_place pg_connection::find_table(std::string_view schema, std::string_
 }
 
 sdk::schema pg_connection::introspect() {
+  // The tables of the current schema (where retort's tables and unqualified names go), read from
+  // pg_catalog: information_schema would add views and hide what the role does not own.
   sdk::schema s;
-  for (const auto& r : query("SELECT table_name, column_name, data_type, is_nullable, column_default "
-                             "FROM information_schema.columns WHERE table_schema = current_schema() "
-                             "ORDER BY table_name, ordinal_position",
+  for (const auto& r : query("SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                             "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' "
+                             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                             "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+                             "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                             "WHERE n.nspname = pg_catalog.current_schema() AND c.relkind IN ('r', 'p') "
+                             "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
                              {})) {
     auto& t = s.tables[r[0].value_or("")];
     t.name = r[0].value_or("");
     sdk::column c;
     c.name = r[1].value_or("");
     c.type = r[2].value_or("");
-    c.nullable = r[3].value_or("YES") == "YES";
+    c.nullable = r[3].value_or("f") != "t";
     c.server_default = r[4];
+    c.autoincrement = r[5].value_or("f") == "t" || (c.server_default && c.server_default->rfind("nextval(", 0) == 0);
     t.columns.push_back(std::move(c));
+  }
+  // The constraints of those tables, in the current schema, by kind.
+  static const char* const constraints_here =
+      "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ";
+  static const char* const in_current_schema =
+      "WHERE n.nspname = pg_catalog.current_schema() AND c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'f', 'c') ";
+  // Each constraint's columns in key order, and for a foreign key the columns it references.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> keys;
+  for (const auto& r : query(std::string("SELECT k.oid::text, a.attname, coalesce(fa.attname, '') ") + constraints_here +
+                             "CROSS JOIN LATERAL unnest(k.conkey, k.confkey) WITH ORDINALITY AS u(attnum, fattnum, ord) "
+                             "JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum "
+                             "LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = u.fattnum " +
+                             in_current_schema + "ORDER BY k.oid, u.ord",
+                             {}))
+    keys[r[0].value_or("")].emplace_back(r[1].value_or(""), r[2].value_or(""));
+  auto action = [](const std::optional<std::string>& code) -> std::optional<std::string> {
+    const char ch = code && !code->empty() ? (*code)[0] : 'a';
+    switch (ch) {
+      case 'r': return "RESTRICT";
+      case 'c': return "CASCADE";
+      case 'n': return "SET NULL";
+      case 'd': return "SET DEFAULT";
+      default: return std::nullopt;  // 'a', NO ACTION: the default
+    }
+  };
+  for (const auto& r : query(std::string("SELECT k.oid::text, c.relname, k.conname, k.contype, coalesce(f.relname, ''), ") +
+                             "k.confdeltype, k.confupdtype, pg_catalog.pg_get_constraintdef(k.oid, true) " + constraints_here +
+                             "LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid " + in_current_schema +
+                             "ORDER BY c.relname, k.conname",
+                             {})) {
+    auto it = s.tables.find(r[1].value_or(""));
+    if (it == s.tables.end()) continue;
+    sdk::table& t = it->second;
+    std::vector<std::string> cols, refs;
+    for (const auto& [col, ref] : keys[r[0].value_or("")]) {
+      cols.push_back(col);
+      refs.push_back(ref);
+    }
+    const std::string name = r[2].value_or(""), type = r[3].value_or("");
+    if (type == "p") {
+      for (auto& c : t.columns)
+        if (std::find(cols.begin(), cols.end(), c.name) != cols.end()) c.primary_key = true;
+      if (cols.size() > 1) t.primary_key = cols;
+    } else if (type == "u") {
+      t.uniques.push_back({name, cols});
+    } else if (type == "f") {
+      sdk::foreign_key fk;
+      fk.name = name;
+      fk.columns = cols;
+      fk.ref_table = r[4].value_or("");
+      fk.ref_columns = refs;
+      fk.on_delete = action(r[5]);
+      fk.on_update = action(r[6]);
+      t.foreign_keys.push_back(std::move(fk));
+    } else {
+      // pg_get_constraintdef: "CHECK (expression)"
+      std::string def = r[7].value_or("");
+      if (def.rfind("CHECK (", 0) == 0 && def.back() == ')') def = def.substr(7, def.size() - 8);
+      t.checks.push_back({name, def});
+    }
+  }
+  // Indexes made by CREATE INDEX; those behind a primary key or unique constraint belong to it.
+  for (const auto& r : query("SELECT c.relname, i.relname, x.indisunique, "
+                             "coalesce(a.attname, pg_catalog.pg_get_indexdef(x.indexrelid, u.ord::int, true)) "
+                             "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid "
+                             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                             "JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+                             "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) "
+                             "LEFT JOIN pg_catalog.pg_attribute a "
+                             "ON a.attrelid = x.indrelid AND a.attnum = u.attnum AND u.attnum > 0 "
+                             "WHERE n.nspname = pg_catalog.current_schema() AND c.relkind IN ('r', 'p') "
+                             "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid "
+                             "AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) "
+                             "ORDER BY c.relname, i.relname, u.ord",
+                             {})) {
+    auto it = s.tables.find(r[0].value_or(""));
+    if (it == s.tables.end()) continue;
+    auto& indexes = it->second.indexes;
+    if (indexes.empty() || indexes.back().name != r[1].value_or("")) {
+      sdk::index ix;
+      ix.name = r[1].value_or("");
+      ix.table = it->first;
+      ix.unique = r[2].value_or("f") == "t";
+      indexes.push_back(std::move(ix));
+    }
+    indexes.back().columns.push_back(r[3].value_or(""));
   }
   return s;
 }
 
 std::string pg_connection::server_version() {
-  return guarded([&] { return std::to_string(pq_->conn->server_version()); });
+  // libpq's number (150004, 90624) in the form the server reports it: 15.4, 9.6.24.
+  const int v = guarded([&] { return pq_->conn->server_version(); });
+  if (v >= 100000) return std::to_string(v / 10000) + "." + std::to_string(v % 10000);
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
 }
 
 }  // namespace retort_postgres

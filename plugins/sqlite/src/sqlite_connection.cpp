@@ -1,11 +1,16 @@
 // sqlite_connection.cpp — a session on one SQLite file, through the SQLite3 C API.
 #include "sqlite_connection.hpp"
 
+#include <retort/sdk/declared_constraints.hpp>
 #include <retort/sdk/error.hpp>
+#include <retort/sdk/sql_lexer.hpp>
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+#include <string>
 
 namespace retort_sqlite {
 namespace {
@@ -159,10 +164,22 @@ sdk::table_place sqlite_connection::find_table(std::string_view, std::string_vie
 }
 
 sdk::schema sqlite_connection::introspect() {
+  // The catalog (the pragmas) says what exists; the names of constraints exist only in the CREATE
+  // TABLE text SQLite keeps, so they are read from there and matched to the catalog by columns.
+  auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!sdk::detail::iequals(a[i], b[i])) return false;
+    return true;
+  };
   sdk::schema s;
-  for (const auto& t : query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", {})) {
+  for (const auto& t : query("SELECT name, coalesce(sql, '') FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                             "'sqlite_%' ORDER BY name",
+                             {})) {
     sdk::table table;
     table.name = t[0].value_or("");
+    const sdk::declared_constraints declared = sdk::read_declared_constraints(t[1].value_or(""), sdk::sql_syntax::sqlite());
+    std::vector<std::pair<int, std::string>> pk;
     for (const auto& c : query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", {table.name})) {
       sdk::column col;
       col.name = c[0].value_or("");
@@ -170,30 +187,68 @@ sdk::schema sqlite_connection::introspect() {
       col.nullable = c[2].value_or("0") == "0";
       col.server_default = c[3];
       col.primary_key = c[4].value_or("0") != "0";
+      if (col.primary_key) pk.emplace_back(std::stoi(*c[4]), col.name);
       table.columns.push_back(std::move(col));
     }
-    for (const auto& ix : query("SELECT name, \"unique\" FROM pragma_index_list(?) WHERE origin = 'c'", {table.name})) {
+    std::sort(pk.begin(), pk.end());
+    if (pk.size() > 1)
+      for (const auto& p : pk) table.primary_key.push_back(p.second);
+    std::string create = t[1].value_or("");
+    for (auto& ch : create) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (pk.size() == 1 && create.find("WITHOUT ROWID") == std::string::npos)
+      for (auto& col : table.columns)
+        // An INTEGER PRIMARY KEY is the rowid: never NULL (a NULL inserted there gets the next id),
+        // whatever PRAGMA table_info's notnull says.
+        if (col.primary_key && sdk::detail::iequals(col.type, "INTEGER")) {
+          col.nullable = false;
+          col.autoincrement = true;
+        }
+    for (const auto& ix : query("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name", {table.name})) {
+      const std::string origin = ix[2].value_or("");
+      if (origin == "pk") continue;  // the primary key's own index
       sdk::index index;
       index.name = ix[0].value_or("");
       index.table = table.name;
       index.unique = ix[1].value_or("0") != "0";
       for (const auto& col : query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", {index.name}))
         index.columns.push_back(col[0].value_or(""));
-      table.indexes.push_back(std::move(index));
+      if (origin == "c") {
+        table.indexes.push_back(std::move(index));
+        continue;
+      }
+      // A UNIQUE constraint: SQLite names its index sqlite_autoindex_<table>_<n>.
+      sdk::unique_constraint u{"", index.columns};
+      for (const auto& d : declared.uniques)
+        if (same(d.columns, u.columns) && !d.name.empty()) u.name = d.name;
+      sdk::column* only = nullptr;  // an unnamed UNIQUE on one column is the column's own
+      if (u.name.empty() && u.columns.size() == 1)
+        for (auto& col : table.columns)
+          if (sdk::detail::iequals(col.name, u.columns[0])) only = &col;
+      if (only) only->unique = true;
+      else table.uniques.push_back(std::move(u));
     }
+    table.checks = declared.checks;
     for (const auto& fk : query("SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?) "
                                 "ORDER BY id, seq",
                                 {table.name})) {
       if (table.foreign_keys.empty() || fk[0] != table.foreign_keys.back().name) {
         sdk::foreign_key k;
-        k.name = fk[0].value_or("");  // SQLite keeps no names: the id stands in
+        k.name = fk[0].value_or("");  // the id, until the declared name replaces it below
         k.ref_table = fk[1].value_or("");
         if (fk[4] && *fk[4] != "NO ACTION") k.on_delete = fk[4];
         if (fk[5] && *fk[5] != "NO ACTION") k.on_update = fk[5];
         table.foreign_keys.push_back(std::move(k));
       }
       table.foreign_keys.back().columns.push_back(fk[2].value_or(""));
-      table.foreign_keys.back().ref_columns.push_back(fk[3].value_or(""));
+      if (fk[3]) table.foreign_keys.back().ref_columns.push_back(*fk[3]);
+    }
+    for (auto& k : table.foreign_keys) {
+      k.name.clear();
+      for (const auto& d : declared.foreign_keys)
+        if (same(d.columns, k.columns) && sdk::detail::iequals(d.ref_table, k.ref_table)) {
+          k.name = d.name;
+          if (k.ref_columns.empty()) k.ref_columns = d.ref_columns;
+        }
     }
     s.tables.emplace(table.name, std::move(table));
   }
