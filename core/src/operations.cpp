@@ -59,9 +59,42 @@ std::vector<sdk::statement> builtin_operation::render(const sdk::dialect& d, con
 
 std::unique_ptr<sdk::operation> builtin_operation::inverse(const sdk::schema& before) const {
   auto back = sdk::inverse(op_, before);
-  return back ? std::make_unique<builtin_operation>(std::move(*back)) : nullptr;
+  if (back.empty()) return nullptr;
+  if (back.size() == 1) return std::make_unique<builtin_operation>(std::move(back.front()));
+  return std::make_unique<builtin_steps>(std::move(back));
 }
 
 void builtin_operation::apply(sdk::schema& s) const { sdk::apply(op_, s); }
+
+std::string builtin_steps::name() const { return std::string(sdk::op_name(ops_.front())); }
+
+std::vector<sdk::statement> builtin_steps::render(const sdk::dialect& d, const sdk::schema& before) const {
+  sdk::schema s = before;
+  std::vector<sdk::statement> out;
+  for (const auto& op : ops_) {
+    auto stmts = d.render(op, s);
+    out.insert(out.end(), stmts.begin(), stmts.end());
+    sdk::apply(op, s);
+  }
+  return out;
+}
+
+std::unique_ptr<sdk::operation> builtin_steps::inverse(const sdk::schema& before) const {
+  // Undoing the undo: each step's inverse, last step first, against the schema it saw.
+  std::vector<sdk::schema> seen{before};
+  for (const auto& op : ops_) sdk::apply(op, seen.emplace_back(seen.back()));
+  std::vector<sdk::builtin_op> back;
+  for (std::size_t i = ops_.size(); i-- > 0;) {
+    auto one = sdk::inverse(ops_[i], seen[i]);
+    if (one.empty()) return nullptr;
+    back.insert(back.end(), one.begin(), one.end());
+  }
+  return back.size() == 1 ? std::unique_ptr<sdk::operation>(std::make_unique<builtin_operation>(std::move(back.front())))
+                          : std::make_unique<builtin_steps>(std::move(back));
+}
+
+void builtin_steps::apply(sdk::schema& s) const {
+  for (const auto& op : ops_) sdk::apply(op, s);
+}
 
 }  // namespace retort

@@ -46,6 +46,22 @@ class builtin_operation final : public sdk::builtin {
   sdk::builtin_op op_;
 };
 
+/// Several built-in operations that together undo one (drop_column: the column, then the indexes that
+/// went with it), in the order they run. The planner runs them as operations of their own.
+class builtin_steps final : public sdk::operation {
+ public:
+  explicit builtin_steps(std::vector<sdk::builtin_op> ops) : ops_(std::move(ops)) {}
+  const std::vector<sdk::builtin_op>& ops() const noexcept { return ops_; }
+
+  std::string name() const override;
+  std::vector<sdk::statement> render(const sdk::dialect& d, const sdk::schema& before) const override;
+  std::unique_ptr<sdk::operation> inverse(const sdk::schema& before) const override;
+  void apply(sdk::schema& s) const override;
+
+ private:
+  std::vector<sdk::builtin_op> ops_;
+};
+
 /// The names of the built-in operations, reserved for them.
 const std::vector<std::string>& builtin_operation_names();
 /// The built-in operation type called `name`, or null.

@@ -213,7 +213,13 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
                            fmt::format("revision {} ({}) cannot be downgraded: [[upgrade]] #{} ({}) has no inverse and "
                                        "the file has no [[downgrade]] section; add one that reverts it",
                                        m.id, m.path.filename().string(), i + 1, op.name()));
-        undo[r].push_back(std::move(inv));
+        // Several steps run as operations of their own, each rendered as itself; pushed last first,
+        // as the list is reversed below.
+        if (const auto* steps = dynamic_cast<const builtin_steps*>(inv.get()))
+          for (auto it = steps->ops().rbegin(); it != steps->ops().rend(); ++it)
+            undo[r].push_back(std::make_unique<builtin_operation>(*it));
+        else
+          undo[r].push_back(std::move(inv));
       }
       op.apply(schema);
     }

@@ -299,3 +299,29 @@ TEST_F(cli, json_for_show_validate_stamp_and_the_results_of_runs) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.out, "{\"error\": {\"message\": ")) << r.out;
 }
+
+namespace retort_test {
+namespace {
+
+TEST_F(cli, downgrading_a_drop_column_brings_back_the_indexes_that_went_with_it) {
+  migration("1_a.toml", "revision = \"a1\"\ndown_revision = \"\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"docs\"\n"
+                        "columns = [ { name = \"id\", type = \"integer\", primary_key = true }, { name = \"title\", type = \"text\" } ]\n"
+                        "indexes = [ { name = \"ix_docs_title\", columns = [\"title\"] } ]\n");
+  migration("2_b.toml", "revision = \"b2\"\ndown_revision = \"a1\"\n[[upgrade]]\nop = \"drop_column\"\ntable = \"docs\"\n"
+                        "column = \"title\"\n");
+  auto r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(column(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_docs_title'").empty());
+  r = retort({"downgrade", "-1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(column(db, "SELECT name FROM pragma_table_info('docs') ORDER BY cid"), (std::vector<std::string>{"id", "title"}));
+  EXPECT_EQ(column(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_docs_title'"),
+            std::vector<std::string>{"ix_docs_title"});
+  // And down to base from there: the index goes with its table.
+  r = retort({"downgrade", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(column(db, "SELECT name FROM sqlite_master WHERE name = 'docs'").empty());
+}
+
+}  // namespace
+}  // namespace retort_test

@@ -84,6 +84,7 @@ TEST(builtin_ops, each_inverse_undoes_its_operation_on_the_schema) {
       ops::rename_table{"documents", "papers"},
       ops::add_column{"users", column("name", "string(80)")},
       ops::drop_column{"documents", "title"},
+      ops::drop_column{"users", "email"},  // its index goes with it, and comes back
       ops::alter_column{"users", "email", std::string("text"), false, std::optional<std::string>("'none'"), std::string("mail")},
       ops::create_index{{"ix_documents_title", "documents", {"title"}, false}},
       ops::drop_index{"ix_users_email", "users"},
@@ -99,18 +100,18 @@ TEST(builtin_ops, each_inverse_undoes_its_operation_on_the_schema) {
     sdk::apply(op, s);
     EXPECT_NE(dump(s), dump(before)) << sdk::op_name(op) << " changed nothing";
     auto back = sdk::inverse(op, before);
-    ASSERT_TRUE(back) << sdk::op_name(op) << " has no inverse";
-    sdk::apply(*back, s);
-    EXPECT_EQ(dump(s), dump(before)) << sdk::op_name(op) << " then " << sdk::op_name(*back);
+    ASSERT_FALSE(back.empty()) << sdk::op_name(op) << " has no inverse";
+    for (const auto& b : back) sdk::apply(b, s);
+    EXPECT_EQ(dump(s), dump(before)) << sdk::op_name(op) << " then " << sdk::op_name(back.front());
   }
 }
 
 TEST(builtin_ops, an_operation_on_what_the_schema_does_not_know_has_no_inverse) {
   const sdk::schema none;
-  EXPECT_FALSE(sdk::inverse(ops::drop_table{"ghost"}, none));
-  EXPECT_FALSE(sdk::inverse(ops::drop_column{"ghost", "c"}, none));
-  EXPECT_FALSE(sdk::inverse(ops::drop_index{"ix", "ghost"}, none));
-  EXPECT_FALSE(sdk::inverse(ops::drop_constraint{"ck", "ghost"}, none));
-  EXPECT_FALSE(sdk::inverse(ops::sql{"SELECT 1", {}, {}}, none));
-  EXPECT_TRUE(sdk::inverse(ops::sql{"SELECT 1", {}, std::string("SELECT 2")}, none));
+  EXPECT_TRUE(sdk::inverse(ops::drop_table{"ghost"}, none).empty());
+  EXPECT_TRUE(sdk::inverse(ops::drop_column{"ghost", "c"}, none).empty());
+  EXPECT_TRUE(sdk::inverse(ops::drop_index{"ix", "ghost"}, none).empty());
+  EXPECT_TRUE(sdk::inverse(ops::drop_constraint{"ck", "ghost"}, none).empty());
+  EXPECT_TRUE(sdk::inverse(ops::sql{"SELECT 1", {}, {}}, none).empty());
+  EXPECT_EQ(sdk::inverse(ops::sql{"SELECT 1", {}, std::string("SELECT 2")}, none).size(), 1u);
 }

@@ -34,8 +34,9 @@ inline void apply(const builtin_op& op, schema& s) {
   std::visit([&](const auto& o) { traits_of<decltype(o)>::apply(o, s); }, op);
 }
 
-/// The operation that undoes `op`, given the schema just before it; none when it cannot be undone.
-inline std::optional<builtin_op> inverse(const builtin_op& op, const schema& before) {
+/// The operations that undo `op`, in the order they run, given the schema just before it; none when it
+/// cannot be undone (drop_column's is the column, then the indexes that went with it).
+inline std::vector<builtin_op> inverse(const builtin_op& op, const schema& before) {
   return std::visit([&](const auto& o) { return traits_of<decltype(o)>::inverse(o, before); }, op);
 }
 

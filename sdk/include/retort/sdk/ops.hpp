@@ -51,7 +51,8 @@ using builtin_op = std::variant<ops::create_table, ops::drop_table, ops::rename_
 /// What the built-in operation `Op` is and does, specialised in ops/<name>.hpp:
 ///   static constexpr std::string_view name;
 ///   static Op parse(const fields&);                         // its table in a migration file
-///   static std::optional<builtin_op> inverse(const Op&, const schema& before);  // none: cannot be undone
+///   static std::vector<builtin_op> inverse(const Op&, const schema& before);  // what undoes it, in order;
+///                                                                            // none: it cannot be undone
 ///   static void apply(const Op&, schema&);                  // its effect on the neutral schema
 ///   template <class Sql> static std::vector<statement> sql(const Op&, const Sql&, const schema& before);
 /// `sql` is the ANSI rendering through an `sql_dialect`'s pieces; a dialect overrides it by

@@ -15,8 +15,8 @@ template <> struct op_traits<ops::add_column> {
     if (!c) f.fail(f.self(), "column", "is required (a column table: { name = …, type = … })");
     return {table, detail::parse_column(*c, f.context())};
   }
-  static std::optional<builtin_op> inverse(const ops::add_column& o, const schema&) {
-    return ops::drop_column{o.table, o.col.name};
+  static std::vector<builtin_op> inverse(const ops::add_column& o, const schema&) {
+    return {ops::drop_column{o.table, o.col.name}};
   }
   static void apply(const ops::add_column& o, schema& s) {
     if (auto* t = s.find(o.table)) t->columns.push_back(o.col);

@@ -26,16 +26,16 @@ template <> struct op_traits<ops::alter_column> {
     return a;
   }
   /// What it changed, back as the column was.
-  static std::optional<builtin_op> inverse(const ops::alter_column& o, const schema& before) {
+  static std::vector<builtin_op> inverse(const ops::alter_column& o, const schema& before) {
     const table* t = before.find(o.table);
     const column* c = t ? t->find_column(o.column) : nullptr;
-    if (!c) return std::nullopt;
+    if (!c) return {};
     ops::alter_column back{o.table, o.rename_to.value_or(o.column), {}, {}, {}, {}};
     if (o.type) back.type = c->type;
     if (o.nullable) back.nullable = c->nullable;
     if (o.server_default) back.server_default = c->server_default;
     if (o.rename_to) back.rename_to = o.column;
-    return back;
+    return {back};
   }
   static void apply(const ops::alter_column& o, schema& s) {
     auto* t = s.find(o.table);

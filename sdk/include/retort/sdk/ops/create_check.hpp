@@ -12,8 +12,8 @@ template <> struct op_traits<ops::create_check> {
     f.only({"name", "table", "sql"});
     return {f.required_string("table"), {f.required_string("name"), f.required_string("sql")}};
   }
-  static std::optional<builtin_op> inverse(const ops::create_check& o, const schema&) {
-    return ops::drop_constraint{o.def.name, o.table};
+  static std::vector<builtin_op> inverse(const ops::create_check& o, const schema&) {
+    return {ops::drop_constraint{o.def.name, o.table}};
   }
   static void apply(const ops::create_check& o, schema& s) {
     if (auto* t = s.find(o.table)) t->checks.push_back(o.def);

@@ -15,8 +15,8 @@ template <> struct op_traits<ops::create_foreign_key> {
     if (fk.name.empty()) f.fail(f.self(), "name", "is required");
     return {table, fk};
   }
-  static std::optional<builtin_op> inverse(const ops::create_foreign_key& o, const schema&) {
-    return ops::drop_constraint{o.def.name, o.table};
+  static std::vector<builtin_op> inverse(const ops::create_foreign_key& o, const schema&) {
+    return {ops::drop_constraint{o.def.name, o.table}};
   }
   static void apply(const ops::create_foreign_key& o, schema& s) {
     if (auto* t = s.find(o.table)) t->foreign_keys.push_back(o.def);

@@ -12,8 +12,8 @@ template <> struct op_traits<ops::create_index> {
     f.only({"name", "table", "columns", "unique"});
     return {detail::parse_index(f, f.required_string("table"))};
   }
-  static std::optional<builtin_op> inverse(const ops::create_index& o, const schema&) {
-    return ops::drop_index{o.def.name, o.def.table};
+  static std::vector<builtin_op> inverse(const ops::create_index& o, const schema&) {
+    return {ops::drop_index{o.def.name, o.def.table}};
   }
   static void apply(const ops::create_index& o, schema& s) {
     if (auto* t = s.find(o.def.table)) t->indexes.push_back(o.def);

@@ -12,7 +12,7 @@ template <> struct op_traits<ops::create_table> {
     f.only({"table", "columns", "primary_key", "foreign_keys", "indexes", "checks", "uniques"});
     return {detail::parse_table(f, f.required_string("table"))};
   }
-  static std::optional<builtin_op> inverse(const ops::create_table& o, const schema&) { return ops::drop_table{o.def.name}; }
+  static std::vector<builtin_op> inverse(const ops::create_table& o, const schema&) { return {ops::drop_table{o.def.name}}; }
   static void apply(const ops::create_table& o, schema& s) { s.tables[o.def.name] = o.def; }
   template <class Sql> static std::vector<statement> sql(const ops::create_table& o, const Sql& d, const schema& before) {
     std::vector<statement> out = detail::one(d.create_table_sql(o.def, o.def.name, before));

@@ -12,8 +12,8 @@ template <> struct op_traits<ops::create_unique> {
     f.only({"name", "table", "columns"});
     return {f.required_string("table"), {f.required_string("name"), f.strings("columns", true)}};
   }
-  static std::optional<builtin_op> inverse(const ops::create_unique& o, const schema&) {
-    return ops::drop_constraint{o.def.name, o.table};
+  static std::vector<builtin_op> inverse(const ops::create_unique& o, const schema&) {
+    return {ops::drop_constraint{o.def.name, o.table}};
   }
   static void apply(const ops::create_unique& o, schema& s) {
     if (auto* t = s.find(o.table)) t->uniques.push_back(o.def);

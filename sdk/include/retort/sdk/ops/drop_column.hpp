@@ -12,12 +12,15 @@ template <> struct op_traits<ops::drop_column> {
     f.only({"table", "column"});
     return {f.required_string("table"), f.required_string("column")};
   }
-  /// The column back as it was; the indexes that went with it are not restored.
-  static std::optional<builtin_op> inverse(const ops::drop_column& o, const schema& before) {
+  /// The column back as it was, then the indexes that went with it.
+  static std::vector<builtin_op> inverse(const ops::drop_column& o, const schema& before) {
     const table* t = before.find(o.table);
     const column* c = t ? t->find_column(o.column) : nullptr;
-    if (!c) return std::nullopt;
-    return ops::add_column{o.table, *c};
+    if (!c) return {};
+    std::vector<builtin_op> back = {ops::add_column{o.table, *c}};
+    for (const auto& ix : t->indexes)
+      if (detail::mentions(ix.columns, o.column)) back.push_back(ops::create_index{ix});
+    return back;
   }
   static void apply(const ops::drop_column& o, schema& s) {
     auto* t = s.find(o.table);

@@ -13,16 +13,16 @@ template <> struct op_traits<ops::drop_constraint> {
     return {f.required_string("name"), f.required_string("table")};
   }
   /// The constraint back as earlier migrations made it, whichever kind it is.
-  static std::optional<builtin_op> inverse(const ops::drop_constraint& o, const schema& before) {
+  static std::vector<builtin_op> inverse(const ops::drop_constraint& o, const schema& before) {
     const table* t = before.find(o.table);
-    if (!t) return std::nullopt;
+    if (!t) return {};
     for (const auto& u : t->uniques)
-      if (u.name == o.name) return ops::create_unique{o.table, u};
+      if (u.name == o.name) return {ops::create_unique{o.table, u}};
     for (const auto& fk : t->foreign_keys)
-      if (fk.name == o.name) return ops::create_foreign_key{o.table, fk};
+      if (fk.name == o.name) return {ops::create_foreign_key{o.table, fk}};
     for (const auto& ck : t->checks)
-      if (ck.name == o.name) return ops::create_check{o.table, ck};
-    return std::nullopt;
+      if (ck.name == o.name) return {ops::create_check{o.table, ck}};
+    return {};
   }
   static void apply(const ops::drop_constraint& o, schema& s) {
     auto* t = s.find(o.table);

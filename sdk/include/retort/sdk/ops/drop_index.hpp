@@ -12,11 +12,11 @@ template <> struct op_traits<ops::drop_index> {
     f.only({"name", "table"});
     return {f.required_string("name"), f.required_string("table")};
   }
-  static std::optional<builtin_op> inverse(const ops::drop_index& o, const schema& before) {
+  static std::vector<builtin_op> inverse(const ops::drop_index& o, const schema& before) {
     if (const table* t = before.find(o.table))
       for (const auto& ix : t->indexes)
-        if (ix.name == o.name) return ops::create_index{ix};
-    return std::nullopt;
+        if (ix.name == o.name) return {ops::create_index{ix}};
+    return {};
   }
   static void apply(const ops::drop_index& o, schema& s) {
     if (auto* t = s.find(o.table)) detail::erase_if_any(t->indexes, [&](const index& ix) { return ix.name == o.name; });

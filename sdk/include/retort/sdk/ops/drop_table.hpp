@@ -12,9 +12,9 @@ template <> struct op_traits<ops::drop_table> {
     f.only({"table"});
     return {f.required_string("table")};
   }
-  static std::optional<builtin_op> inverse(const ops::drop_table& o, const schema& before) {
-    if (const table* t = before.find(o.table)) return ops::create_table{*t};
-    return std::nullopt;
+  static std::vector<builtin_op> inverse(const ops::drop_table& o, const schema& before) {
+    if (const table* t = before.find(o.table)) return {ops::create_table{*t}};
+    return {};
   }
   static void apply(const ops::drop_table& o, schema& s) { s.tables.erase(o.table); }
   template <class Sql> static std::vector<statement> sql(const ops::drop_table& o, const Sql& d, const schema&) {

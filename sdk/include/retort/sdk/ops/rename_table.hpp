@@ -12,8 +12,8 @@ template <> struct op_traits<ops::rename_table> {
     f.only({"table", "to"});
     return {f.required_string("table"), f.required_string("to")};
   }
-  static std::optional<builtin_op> inverse(const ops::rename_table& o, const schema&) {
-    return ops::rename_table{o.to, o.table};
+  static std::vector<builtin_op> inverse(const ops::rename_table& o, const schema&) {
+    return {ops::rename_table{o.to, o.table}};
   }
   static void apply(const ops::rename_table& o, schema& s) {
     auto node = s.tables.extract(o.table);

@@ -14,9 +14,9 @@ template <> struct op_traits<ops::sql> {
     f.required_string("sql");
     return {*detail::sql_field(f, "sql"), f.optional_string("dialect"), detail::sql_field(f, "down")};
   }
-  static std::optional<builtin_op> inverse(const ops::sql& o, const schema&) {
-    if (!o.down) return std::nullopt;
-    return ops::sql{*o.down, o.dialect, o.text};
+  static std::vector<builtin_op> inverse(const ops::sql& o, const schema&) {
+    if (!o.down) return {};
+    return {ops::sql{*o.down, o.dialect, o.text}};
   }
   /// What SQL does the model cannot follow: later checks know the projection may be incomplete.
   static void apply(const ops::sql&, schema& s) { s.opaque = true; }
