@@ -34,7 +34,7 @@ const std::map<std::string, builtin_type, std::less<>>& builtin_types() {
 
 const sdk::operation_type* op_catalog::find_operation(std::string_view name) const { return builtin_operation_type(name); }
 const sdk::op_renderer* op_catalog::find_renderer(std::string_view, std::string_view) const { return nullptr; }
-std::optional<op_origin> op_catalog::origin(std::string_view) const { return std::nullopt; }
+const op_origin* op_catalog::origin(std::string_view) const { return nullptr; }
 
 const std::vector<std::string>& builtin_operation_names() {
   static const std::vector<std::string> names = [] {

@@ -28,7 +28,7 @@ class op_catalog {
   virtual const sdk::operation_type* find_operation(std::string_view name) const;
   virtual const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const;
   /// For an operation a plugin registered; nothing for a built-in.
-  virtual std::optional<op_origin> origin(std::string_view op) const;
+  virtual const op_origin* origin(std::string_view op) const;
 };
 
 /// A built-in operation; `render` defers to the dialect.

@@ -78,7 +78,6 @@ std::vector<std::pair<const char*, std::string>> new_names(const sdk::operation&
 
 std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
                                       const op_catalog& catalog) {
-  if (for_another_dialect(op, d)) return {};
   // PostgreSQL cuts a longer name to 63 bytes without a word: two names could become one, and the
   // next migration would not find what this one made.
   if (const std::size_t limit = d.caps().max_identifier_length)
@@ -92,7 +91,7 @@ std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::diale
   if (const sdk::op_renderer* r = catalog.find_renderer(name, d.name())) return r->render(op, d, before);
   // A custom operation renders on the dialects its plugin registered renderers for, or, with none,
   // on every dialect by itself.
-  if (auto origin = catalog.origin(name); origin && !origin->dialects.empty())
+  if (const op_origin* origin = catalog.origin(name); origin && !origin->dialects.empty())
     throw sdk::error(sdk::error_kind::input,
                      fmt::format("operation '{}' (plugin {}, {}) cannot be rendered for dialect '{}': it renders on "
                                  "{} only",
@@ -196,12 +195,13 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     bool need_inverse = s && s->dir == direction::down && !body.has_downgrade;
     for (std::size_t i = 0; i < body.upgrade.size(); ++i) {
       const sdk::operation& op = *body.upgrade[i];
-      if (s && s->dir == direction::up) {
+      const bool here = !for_another_dialect(op, d);
+      if (s && s->dir == direction::up && here) {
         auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
         s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
-        if (!for_another_dialect(op, d)) s->operations.push_back(op.name());
+        s->operations.push_back(op.name());
       }
-      if (need_inverse && !for_another_dialect(op, d)) {
+      if (need_inverse && here) {
         auto inv = op.inverse(schema);
         if (!inv && m.format == file_format::sql)
           throw sdk::error(sdk::error_kind::input,
@@ -234,9 +234,11 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     const migration& m = g.at(s.r);
     auto& ops = undo[s.r];
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
-      s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
-      if (!for_another_dialect(*ops[i], d)) s.operations.push_back(ops[i]->name());
+      if (!for_another_dialect(*ops[i], d)) {
+        auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
+        s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
+        s.operations.push_back(ops[i]->name());
+      }
       ops[i]->apply(schema);
     }
   }

@@ -2,6 +2,7 @@
 // builtin_op has a unique name the catalog knows, and each reversible operation's inverse, applied
 // after it, gives back the schema it started from.
 #include "operations.hpp"
+#include "schema_support.hpp"
 
 #include <retort/sdk/builtin_ops.hpp>
 
@@ -12,6 +13,7 @@
 
 namespace sdk = retort::sdk;
 namespace ops = retort::sdk::ops;
+using retort_test::column_def;
 
 namespace {
 
@@ -38,21 +40,13 @@ std::string dump(const sdk::schema& s) {
   return out.str();
 }
 
-sdk::column column(std::string name, std::string type, bool nullable = true) {
-  sdk::column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.nullable = nullable;
-  return c;
-}
-
 /// users(id, email unique-indexed) and documents(id, user_id → users, title).
 sdk::schema start() {
   sdk::schema s;
-  sdk::table users{"users", {column("id", "bigint", false), column("email", "string(255)")}, {}, {}, {}, {}, {}};
+  sdk::table users{"users", {column_def("id", "bigint", false), column_def("email", "string(255)")}, {}, {}, {}, {}, {}};
   users.columns[0].primary_key = true;
   users.indexes.push_back({"ix_users_email", "users", {"email"}, true});
-  sdk::table docs{"documents", {column("id", "bigint", false), column("user_id", "bigint"), column("title", "text")}, {}, {}, {},
+  sdk::table docs{"documents", {column_def("id", "bigint", false), column_def("user_id", "bigint"), column_def("title", "text")}, {}, {}, {},
                   {}, {}};
   docs.foreign_keys.push_back({"fk_documents_user", {"user_id"}, "users", {"id"}, {}, {}});
   docs.checks.push_back({"ck_title", "length(title) > 0"});
@@ -79,10 +73,10 @@ TEST(builtin_ops, every_alternative_has_a_unique_name_the_catalog_knows) {
 
 TEST(builtin_ops, each_inverse_undoes_its_operation_on_the_schema) {
   const std::vector<sdk::builtin_op> all = {
-      ops::create_table{{"tags", {column("id", "integer", false), column("label", "text")}, {}, {}, {}, {}, {}}},
+      ops::create_table{{"tags", {column_def("id", "integer", false), column_def("label", "text")}, {}, {}, {}, {}, {}}},
       ops::drop_table{"documents"},
       ops::rename_table{"documents", "papers"},
-      ops::add_column{"users", column("name", "string(80)")},
+      ops::add_column{"users", column_def("name", "string(80)")},
       ops::drop_column{"documents", "title"},
       ops::drop_column{"users", "email"},  // its index goes with it, and comes back
       ops::alter_column{"users", "email", std::string("text"), false, std::optional<std::string>("'none'"), std::string("mail")},

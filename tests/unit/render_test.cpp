@@ -4,6 +4,7 @@
 #include "migration.hpp"
 #include "planner.hpp"
 #include "runner.hpp"
+#include "schema_support.hpp"
 #include "support.hpp"
 #include "target.hpp"
 #include "url.hpp"
@@ -29,21 +30,13 @@ struct sqlite_fixture : ::testing::Test {
   }
 };
 
-sdk::column col(std::string name, std::string type, bool nullable = true) {
-  sdk::column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.nullable = nullable;
-  return c;
-}
-
 sdk::table users() {
   sdk::table t;
   t.name = "users";
-  auto id = col("id", "bigint", false);
+  auto id = column_def("id", "bigint", false);
   id.primary_key = true;
   id.autoincrement = true;
-  t.columns = {id, col("email", "string(255)", false), col("age", "integer")};
+  t.columns = {id, column_def("email", "string(255)", false), column_def("age", "integer")};
   t.indexes.push_back({"ix_users_email", "users", {"email"}, true});
   t.checks.push_back({"ck_age", "age >= 0"});
   return t;
@@ -61,7 +54,7 @@ TEST_F(sqlite_fixture, types_quoting_and_create_table) {
   EXPECT_EQ(d.quote_literal("it's"), "'it''s'");
   auto t = users();
   t.columns[2].server_default = "0";
-  auto ref = col("org_id", "bigint");
+  auto ref = column_def("org_id", "bigint");
   ref.references = "orgs.id";
   ref.on_delete = "CASCADE";
   t.columns.push_back(ref);
@@ -79,7 +72,7 @@ TEST_F(sqlite_fixture, types_quoting_and_create_table) {
 TEST_F(sqlite_fixture, composite_primary_key_and_expression_default) {
   sdk::table t;
   t.name = "m";
-  t.columns = {col("a", "integer", false), col("b", "integer", false), col("at", "timestamp")};
+  t.columns = {column_def("a", "integer", false), column_def("b", "integer", false), column_def("at", "timestamp")};
   t.columns[2].server_default = "datetime('now')";
   t.primary_key = {"a", "b"};
   EXPECT_EQ(sql(ops::create_table{t}),

@@ -213,8 +213,12 @@ struct plugin_host::impl {
   std::map<fs::path, std::string> refusals;             // file → why
   std::map<std::string, const sdk::dialect*, std::less<>> by_scheme;
   std::map<std::string, std::vector<fs::path>, std::less<>> scheme_claimants;
-  std::map<std::string, const sdk::operation_type*, std::less<>> operations;
-  std::map<std::string, op_origin, std::less<>> origins;  // op name → plugin and the dialects it renders on
+  /// Op name → its type, its plugin and the dialects it renders on.
+  struct registered_op {
+    const sdk::operation_type* type;
+    op_origin origin;
+  };
+  std::map<std::string, registered_op, std::less<>> operations;
   std::map<std::pair<std::string, std::string>, const sdk::op_renderer*, std::less<>> renderers;
 
   bool is_loaded(const fs::path& file) const {
@@ -255,9 +259,9 @@ struct plugin_host::impl {
       bool bad_name = n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
       std::string why = bad_name ? fmt::format("registers an operation named '{}'; names are [a-z_]+", n)
                         : builtin_operation_type(n) ? fmt::format("registers operation '{}', a built-in name", n)
-                        : origins.count(n)          ? fmt::format("registers operation '{}', which plugin {} already "
+                        : operations.count(n)       ? fmt::format("registers operation '{}', which plugin {} already "
                                                                   "registered; remove one of them from the plugin path",
-                                                                  n, origins.at(n).file)
+                                                                  n, operations.at(n).origin.file)
                                                     : "";
       if (!why.empty()) {
         fs::path f = p->file;
@@ -282,13 +286,10 @@ struct plugin_host::impl {
         by_scheme[s] = d.get();
         scheme_claimants[s].push_back(p->file);
       }
-    for (const auto& op : p->reg.operations) {
-      operations[op->name()] = op.get();
-      origins[op->name()] = {p->name, p->file.string(), {}};
-    }
+    for (const auto& op : p->reg.operations) operations[op->name()] = {op.get(), {p->name, p->file.string(), {}}};
     for (const auto& [op, dialect, r] : p->reg.renderers) {
       renderers[{op, dialect}] = r.get();
-      if (auto it = origins.find(op); it != origins.end()) it->second.dialects.push_back(dialect);
+      if (auto it = operations.find(op); it != operations.end()) it->second.origin.dialects.push_back(dialect);
     }
     loaded.push_back(std::move(p));
   }
@@ -389,9 +390,7 @@ void plugin_host::load_named(const std::vector<std::string>& names) {
     // A bare name is looked for as each kind; `hooks-audit-log` also names the kind.
     std::vector<std::string> candidates = {fmt::format("retort-ops-{}.so", n), fmt::format("retort-hooks-{}.so", n),
                                            fmt::format("retort-dialect-{}.so", n)};
-    for (const char* kind : {"ops-", "hooks-", "dialect-"})
-      if (n.rfind(kind, 0) == 0 && n.size() > std::strlen(kind))
-        candidates.insert(candidates.begin(), fmt::format("retort-{}.so", n));
+    if (plugin_name(n) != n) candidates.insert(candidates.begin(), fmt::format("retort-{}.so", n));
     bool found = false;
     for (const auto& dir : I.search_path) {
       for (const auto& c : candidates)
@@ -462,7 +461,7 @@ std::vector<plugin_report> plugin_host::scan() {
 const sdk::operation_type* plugin_host::find_operation(std::string_view name) const {
   if (const auto* t = builtin_operation_type(name)) return t;
   auto it = impl_->operations.find(name);
-  return it == impl_->operations.end() ? nullptr : it->second;
+  return it == impl_->operations.end() ? nullptr : it->second.type;
 }
 
 const sdk::op_renderer* plugin_host::find_renderer(std::string_view op, std::string_view dialect) const {
@@ -470,10 +469,9 @@ const sdk::op_renderer* plugin_host::find_renderer(std::string_view op, std::str
   return it == impl_->renderers.end() ? nullptr : it->second;
 }
 
-std::optional<op_origin> plugin_host::origin(std::string_view op) const {
-  auto it = impl_->origins.find(op);
-  if (it == impl_->origins.end()) return std::nullopt;
-  return it->second;
+const op_origin* plugin_host::origin(std::string_view op) const {
+  auto it = impl_->operations.find(op);
+  return it == impl_->operations.end() ? nullptr : &it->second.origin;
 }
 
 std::vector<std::pair<sdk::hook*, std::uint32_t>> plugin_host::hooks() const {

@@ -58,7 +58,7 @@ class plugin_host final : public op_catalog {
 
   const sdk::operation_type* find_operation(std::string_view name) const override;
   const sdk::op_renderer* find_renderer(std::string_view op, std::string_view dialect) const override;
-  std::optional<op_origin> origin(std::string_view op) const override;
+  const op_origin* origin(std::string_view op) const override;
   /// Hooks in load order, with the events each asked for.
   std::vector<std::pair<sdk::hook*, std::uint32_t>> hooks() const;
 
