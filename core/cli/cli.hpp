@@ -111,6 +111,7 @@ int cmd_heads(context&);
 int cmd_branches(context&);
 int cmd_show(context&);
 int cmd_stamp(context&);
+int cmd_revert_partial(context&);
 int cmd_plugins(context&);
 int cmd_validate(context&);
 int cmd_graph(context&);

@@ -137,14 +137,8 @@ const sdk::dialect& context::dialect() {
 
 sdk::connection& context::connection() {
   if (!conn_) {
-    try {
-      conn_ = dialect().connect(url());
-      conn_->set_lock_wait(global.lock_timeout);
-    } catch (const sdk::error& e) {
-      throw sdk::error(e);  // a copy the core owns, not the plugin's exception object
-    } catch (const std::exception& e) {
-      throw sdk::error(sdk::error_kind::database, fmt::format("cannot connect to {}: {}", url().redacted(), e.what()));
-    }
+    conn_ = dialect().connect(url());  // the checked dialect: a checked connection, errors the core's own
+    conn_->set_lock_wait(global.lock_timeout);
   }
   return *conn_;
 }
@@ -192,6 +186,7 @@ const std::vector<command>& commands() {
       {"branches", "the revisions where the graph forks", cmd_branches},
       {"show", "one revision in full", cmd_show},
       {"stamp", "set the version table without running migrations", cmd_stamp},
+      {"revert-partial", "undo what took effect of a migration a failed or killed run left partial", cmd_revert_partial},
       {"validate", "checksums of applied migrations and graph integrity; exit 3 on a finding", cmd_validate},
       {"graph", "the revision graph as Graphviz dot or Mermaid", cmd_graph},
       {"plugins", "the plugin search path, and what was found, loaded and refused", cmd_plugins},

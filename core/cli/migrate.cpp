@@ -67,7 +67,13 @@ int migrate(context& ctx, direction dir) {
       ("sql", po::bool_switch(), "print the script instead of running it (offline: no connection)")
       ("atomic", po::bool_switch(), "run the whole plan in one transaction")
       ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing")
-      ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended");
+      ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended")
+      ("resume", po::value<std::string>()->implicit_value("auto"),
+       "go on with a migration an earlier run left partial, from its first statement not done; =rerun or =skip "
+       "for a statement in doubt the catalog cannot answer for")
+      ("on-failure", po::value<std::string>()->default_value("stop"),
+       "stop: leave what took effect and record it as partial; revert: undo it with the operations' inverses "
+       "(also what an earlier run left partial)");
   po::positional_options_description pos;
   pos.add("target", 1);
   auto vm = ctx.parse(own, pos);
@@ -123,6 +129,19 @@ int migrate(context& ctx, direction dir) {
   opts.lock_timeout = ctx.global.lock_timeout;
   opts.url = ctx.url().redacted();
   opts.allow_destructive = vm["allow-destructive"].as<bool>();
+  if (vm.count("resume")) {
+    const auto& how = vm["resume"].as<std::string>();
+    if (how == "auto") opts.resume = resume_mode::resume;
+    else if (how == "rerun") opts.resume = resume_mode::rerun;
+    else if (how == "skip") opts.resume = resume_mode::skip;
+    else throw sdk::error(sdk::error_kind::usage, fmt::format("--resume={}: expected auto, rerun or skip", how));
+  }
+  const auto& on_failure = vm["on-failure"].as<std::string>();
+  if (on_failure != "stop" && on_failure != "revert")
+    throw sdk::error(sdk::error_kind::usage, fmt::format("--on-failure={}: expected stop or revert", on_failure));
+  opts.revert_on_failure = on_failure == "revert";
+  if (opts.revert_on_failure && opts.resume != resume_mode::refuse)
+    throw sdk::error(sdk::error_kind::usage, "--resume and --on-failure=revert go two ways; choose one");
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());

@@ -5,6 +5,7 @@
 
 #include <retort/sdk/builtin_ops.hpp>
 #include <retort/sdk/error.hpp>
+#include <retort/sdk/sql_lexer.hpp>
 
 #include <fmt/format.h>
 
@@ -128,7 +129,7 @@ std::vector<step> revert_where(const revision_graph& g, const std::vector<char>&
   std::vector<step> plan;
   for (rev r = g.size(); r-- > 0;) {
     if (!have[r] || !go[r]) continue;
-    step s{r, direction::down, {heads.begin(), heads.end()}, {}, {}, {}};
+    step s{r, direction::down, {heads.begin(), heads.end()}, {}, {}, {}, {}, {}};
     heads.erase(r);
     for (rev p : parents_and_deps(g, r))
       if (--above[p] == 0) heads.insert(p);
@@ -140,6 +141,30 @@ std::vector<step> revert_where(const revision_graph& g, const std::vector<char>&
 
 }  // namespace
 
+bool commits_on_its_own(const sdk::statement& st, bool migration_transactional, const sdk::capabilities& caps) {
+  if (!st.transactional || !migration_transactional) return true;
+  if (caps.transactional_ddl) return false;
+  // Without transactional DDL (MySQL) every statement but data manipulation commits implicitly:
+  // only these may share a transaction.
+  static const std::set<std::string, std::less<>> dml = {"insert", "update", "delete", "replace", "select",
+                                                         "with",   "values", "table",  "set",     "load"};
+  sdk::sql_syntax syntax;
+  syntax.hash_comments = true;
+  const auto words = sdk::leading_words(st.sql, syntax, 1);
+  return words.empty() || !dml.count(words[0]);
+}
+
+std::vector<segment> segments_of(const std::vector<sdk::statement>& statements, bool migration_transactional,
+                                 const sdk::capabilities& caps) {
+  std::vector<segment> out;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const bool alone = commits_on_its_own(statements[i], migration_transactional, caps);
+    if (!alone && !out.empty() && out.back().transaction) ++out.back().end;
+    else out.push_back({i, i + 1, !alone});
+  }
+  return out;
+}
+
 std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target) {
   auto have = g.closure(current);
   auto want = g.closure(target);
@@ -147,7 +172,7 @@ std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& 
   std::vector<rev> heads = g.heads_of(current);
   for (rev r = 0; r < g.size(); ++r) {
     if (!want[r] || have[r]) continue;
-    step s{r, direction::up, heads, {}, {}, {}};
+    step s{r, direction::up, heads, {}, {}, {}, {}, {}};
     heads = remove(heads, parents_and_deps(g, r));
     heads.push_back(r);
     std::sort(heads.begin(), heads.end());
@@ -198,6 +223,7 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
       const bool here = !for_another_dialect(op, d);
       if (s && s->dir == direction::up && here) {
         auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
+        s->op_statements.emplace_back(s->statements.size(), s->statements.size() + stmts.size());
         s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
         s->operations.push_back(op.name());
       }
@@ -236,12 +262,14 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     for (std::size_t i = 0; i < ops.size(); ++i) {
       if (!for_another_dialect(*ops[i], d)) {
         auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
+        s.op_statements.emplace_back(s.statements.size(), s.statements.size() + stmts.size());
         s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
         s.operations.push_back(ops[i]->name());
       }
       ops[i]->apply(schema);
     }
   }
+  const sdk::capabilities caps = d.caps();
   // Guards: each migration starts with its timeouts (its own, else the project's), and one that
   // set its own puts the project's back when it is done.
   for (auto& s : plan) {
@@ -255,9 +283,54 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
       if (own && own != fallback)
         if (auto sql = d.timeout_sql(which, fallback); !sql.empty()) after.push_back({sql, true});
     }
+    for (auto& [first, end] : s.op_statements) first += before.size(), end += before.size();
     s.statements.insert(s.statements.begin(), before.begin(), before.end());
     s.statements.insert(s.statements.end(), after.begin(), after.end());
+    s.segments = segments_of(s.statements, m.transactional, caps);
   }
+}
+
+partial_undo undo_partial(const step& s, std::size_t done, const revision_graph& g, const sdk::dialect& d,
+                          const op_catalog& catalog) {
+  // The schema before the migration: what the revisions applied under it project.
+  const std::vector<char> applied = g.closure(s.heads_before);
+  sdk::schema schema;
+  for (rev r = 0; r < g.size(); ++r)
+    if (applied[r] && r != s.r)
+      for (const auto& op : read_migration_body(g.at(r), catalog).upgrade) op->apply(schema);
+  const migration& m = g.at(s.r);
+  migration_body body = read_migration_body(m, catalog);
+  partial_undo out;
+  std::vector<std::unique_ptr<sdk::operation>> undo;
+  std::size_t k = 0;  // the operations rendered here, as s.op_statements lists them
+  for (const auto& op : body.upgrade) {
+    if (for_another_dialect(*op, d)) continue;
+    if (k >= s.op_statements.size()) break;
+    const auto [first, end] = s.op_statements[k++];
+    if (first >= done) break;
+    const std::string which = end - first == 1 ? fmt::format("statement {}", first + 1)
+                                               : fmt::format("statements {} to {}", first + 1, end);
+    if (end > done) {
+      out.kept.push_back(fmt::format("{} ({}): only {} of them ran", which, op->name(), done - first));
+      break;
+    }
+    if (auto inv = op->inverse(schema)) {
+      if (const auto* steps = dynamic_cast<const builtin_steps*>(inv.get()))
+        for (auto it = steps->ops().rbegin(); it != steps->ops().rend(); ++it)
+          undo.push_back(std::make_unique<builtin_operation>(*it));
+      else
+        undo.push_back(std::move(inv));
+    } else {
+      out.kept.push_back(fmt::format("{} ({}): the operation has no inverse", which, op->name()));
+    }
+    op->apply(schema);
+  }
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+    auto stmts = render_op(**it, d, schema, catalog);
+    out.statements.insert(out.statements.end(), stmts.begin(), stmts.end());
+    (*it)->apply(schema);
+  }
+  return out;
 }
 
 }  // namespace retort

@@ -7,6 +7,7 @@
 
 #include <retort/sdk/dialect.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -18,6 +19,14 @@ using rev = revision_graph::rev;
 enum class direction { up, down };
 inline const char* to_string(direction d) { return d == direction::up ? "up" : "down"; }
 
+/// Statements [first, end) of a step that commit together: in a transaction of their own, or,
+/// where `transaction` is false, one statement that commits on its own (DDL where the database has
+/// no transactional DDL, `CREATE INDEX CONCURRENTLY`, a migration marked `transactional = false`).
+struct segment {
+  std::size_t first = 0, end = 0;
+  bool transaction = true;
+};
+
 struct step {
   rev r;
   direction dir;
@@ -25,7 +34,22 @@ struct step {
   std::vector<rev> heads_after;   ///< … and after it
   std::vector<sdk::statement> statements;  ///< filled in by render_plan
   std::vector<std::string> operations;     ///< … and the names of the operations they come from
+  std::vector<std::pair<std::size_t, std::size_t>> op_statements;  ///< … and each one's statements [first, end)
+  /// How the statements commit, filled in by render_plan: one transaction segment (or none) for a
+  /// step that runs as one transaction with its version-table update; otherwise the step is
+  /// journaled, and the version table is updated in a transaction after the last segment.
+  std::vector<segment> segments;
+  bool journaled() const {
+    return std::any_of(segments.begin(), segments.end(), [](const segment& g) { return !g.transaction; });
+  }
 };
+
+/// Whether a statement commits on its own rather than with the transaction around it.
+bool commits_on_its_own(const sdk::statement& st, bool migration_transactional, const sdk::capabilities& caps);
+/// The segments of a step's statements: runs of statements that may share a transaction, and each
+/// statement that commits on its own.
+std::vector<segment> segments_of(const std::vector<sdk::statement>& statements, bool migration_transactional,
+                                 const sdk::capabilities& caps);
 
 /// Applies what `target` needs and `current` lacks, parents and dependencies first.
 std::vector<step> plan_upgrade(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& target);
@@ -46,5 +70,15 @@ struct guards {
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,
                  const sdk::dialect& d, const op_catalog& catalog, const guards& defaults = {});
+
+/// What undoes the first `done` statements of `s`, an upgrade step render_plan rendered: the
+/// statements of the inverses of the operations whose statements all ran, newest first; and, for
+/// each operation that ran and cannot be undone that way, which statements and why.
+struct partial_undo {
+  std::vector<sdk::statement> statements;
+  std::vector<std::string> kept;
+};
+partial_undo undo_partial(const step& s, std::size_t done, const revision_graph& g, const sdk::dialect& d,
+                          const op_catalog& catalog);
 
 }  // namespace retort

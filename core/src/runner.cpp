@@ -2,6 +2,8 @@
 #include "runner.hpp"
 
 #include "checksum.hpp"
+#include "journal.hpp"
+#include "recovery.hpp"
 #include "redact.hpp"
 #include "target.hpp"
 #include "text.hpp"
@@ -33,25 +35,11 @@ std::string describe(const sdk::error& e) {
   return out;
 }
 
-/// Calls into a plugin, turning whatever it throws into an error object the core owns: a copy,
-/// never the plugin's own exception object.
-template <class Fn> void guarded(Fn fn) {
-  try {
-    fn();
-  } catch (const sdk::error& e) {
-    throw sdk::error(e);
-  } catch (const std::exception& e) {
-    throw sdk::error(sdk::error_kind::database, e.what());
-  } catch (...) {
-    throw sdk::error(sdk::error_kind::database, "a plugin threw an exception that is not a std::exception");
-  }
-}
-
 /// The run's session lock, released however the run ends.
 class held_lock {
  public:
   held_lock(sdk::connection& c, std::string key, std::chrono::milliseconds timeout) : c_(c), key_(std::move(key)) {
-    guarded([&] { c_.lock(key_, timeout); });
+    c_.lock(key_, timeout);
   }
   ~held_lock() {
     try {
@@ -96,24 +84,7 @@ version_rows read_version_rows(const revision_graph& g, const version_store& sto
   return v;
 }
 
-version_rows runner::read_rows() {
-  version_rows v;
-  guarded([&] { v = read_version_rows(g_, store_, conn_, tables_exist_); });
-  return v;
-}
-
-void runner::write(const std::string& sql) {
-  // Each of retort's own writes changes exactly one row; any other count means the table no
-  // longer holds what retort wrote there, as when a migration wrote to it.
-  std::uint64_t changed = 0;
-  guarded([&] { changed = conn_.execute(sql); });
-  if (changed != 1)
-    throw sdk::error(sdk::error_kind::database,
-                     fmt::format("`{}` changed {} row(s) where it changes exactly 1: retort's version or history "
-                                 "table no longer holds what retort wrote there. A migration may not write to them; "
-                                 "`retort current` shows what they hold.",
-                                 shorten(sql, 160), changed));
-}
+version_rows runner::read_rows() { return read_version_rows(g_, store_, conn_, tables_exist_); }
 
 sdk::hook_context runner::context(sdk::event what, const run_options& opts) const {
   sdk::hook_context ctx;
@@ -178,7 +149,7 @@ void runner::execute(const step& s, std::size_t i, sdk::hook_context& ctx) {
     if (auto no = emit(ctx)) throw vetoed{*no};
   }
   const auto t0 = observed ? clock::now() : clock::time_point{};
-  guarded([&] { conn_.execute(sql); });
+  conn_.execute(sql);
   if (observed) {
     ctx.what = sdk::event::after_statement;
     ctx.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count();
@@ -189,18 +160,16 @@ void runner::execute(const step& s, std::size_t i, sdk::hook_context& ctx) {
 void runner::ensure_tables(const run_options& opts) {
   // Checked again inside the write transaction, so two first runs do not both create them.
   tables_exist_ = false;
-  bool missing = false;
-  guarded([&] { missing = !store_.create_sql(&conn_).empty(); });
-  if (!missing) {
+  auto upgrade = store_.upgrade_sql(conn_);  // a history table from before statements_checksum
+  for (const auto& sql : upgrade) conn_.execute(sql);
+  if (store_.create_sql(&conn_).empty()) {
     tables_exist_ = true;
     return;
   }
-  guarded([&] { conn_.begin(opts.lock_timeout); });
+  conn_.begin(opts.lock_timeout);
   try {
-    guarded([&] {
-      for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
-      conn_.commit();
-    });
+    for (const auto& sql : store_.create_sql(&conn_)) conn_.execute(sql);
+    conn_.commit();
     tables_exist_ = true;
   } catch (...) {
     rollback_quietly();
@@ -210,30 +179,26 @@ void runner::ensure_tables(const run_options& opts) {
 
 void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan) {
   for (const auto& st : plan)
-    if (needs_segments(g, st))
+    if (st.journaled())
       throw sdk::error(sdk::error_kind::usage,
                        fmt::format("--atomic cannot hold revision {}: {}; run without --atomic (transaction_mode = "
                                    "\"per-migration\")",
                                    g.at(st.r).id,
-                                   g.at(st.r).transactional
+                                   !g.at(st.r).transactional ? "it is marked transactional = false"
+                                   : std::any_of(st.statements.begin(), st.statements.end(),
+                                                 [](const sdk::statement& x) { return !x.transactional; })
                                        ? "it has a statement the database refuses inside a transaction"
-                                       : "it is marked transactional = false"));
-}
-
-bool needs_segments(const revision_graph& g, const step& s) {
-  if (!g.at(s.r).transactional) return true;
-  return std::any_of(s.statements.begin(), s.statements.end(), [](const sdk::statement& st) { return !st.transactional; });
+                                       : "the database commits its DDL statements one by one"));
 }
 
 std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts,
-                              bool segmented, std::vector<std::string>& rows) {
+                              bool journaled, std::vector<std::string>& rows, const resume_point* from) {
   const migration& m = g_.at(s.r);
   const std::string started = utc_now();
   const auto t0 = clock::now();
   const std::size_t n = s.statements.size();
-  statements_done_ = 0;
-  statements_committed_ = 0;
-  journal_id_.clear();
+  std::size_t at = from ? from->start : 0;  // the statement under way
+  std::optional<journal> j;
   sdk::hook_context ctx = context(sdk::event::before_migration, opts);
   ctx.revision = m.id;
   ctx.direction = to_string(s.dir);
@@ -241,75 +206,85 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
   ctx.step = index + 1;
   ctx.steps = count;
   auto since = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0).count(); };
+  auto entry = [&](const std::string& status, std::optional<std::int64_t> ms) {
+    return history_entry{m.id, to_string(s.dir), status, file_checksum(m.path), started, ms, operator_,
+                         static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}, {}};
+  };
   try {
     if (wants(sdk::event::before_migration)) {
       ctx.operations = &s.operations;
       ctx.statements = &s.statements;
       if (auto no = emit(ctx)) throw vetoed{*no};
     }
-    if (segmented) {
-      // The journal: a 'partial' row before anything runs, and its progress with each segment, so
-      // a crash half-way leaves on record which statement is in doubt (the one after
-      // statements_done).
-      history_entry j{m.id, to_string(s.dir), "partial", file_checksum(m.path), started, {}, operator_, 0,
-                      static_cast<std::int64_t>(n), {}};
-      write(store_.history_sql(j));
-      guarded([&] { journal_id_ = store_.last_history_id(conn_); });
-    }
-    // Segmented: runs of transactional statements each in a transaction of their own, the others
-    // alone; otherwise everything goes into the caller's transaction.
-    while (statements_done_ < n) {
-      const bool group = segmented && m.transactional && s.statements[statements_done_].transactional;
-      if (group) guarded([&] { conn_.begin(opts.lock_timeout); });
-      do {
-        execute(s, statements_done_, ctx);
-        ++statements_done_;
-      } while (statements_done_ < n && (!segmented || (group && s.statements[statements_done_].transactional)));
-      if (segmented) write(store_.progress_sql(journal_id_, statements_done_));
-      if (group) guarded([&] { conn_.commit(); });
-      if (segmented) statements_committed_ = statements_done_;
-    }
-    if (segmented) guarded([&] { conn_.begin(opts.lock_timeout); });
-    const auto after = ids_of(g_, s.heads_after);
-    for (const auto& sql : store_.transition_sql(rows, after)) write(sql);
-    const auto ms = since();
-    if (segmented) {
-      write(store_.finish_sql(journal_id_, "applied", ms, n, std::nullopt));
+    if (!journaled) {
+      for (; at < n; ++at) execute(s, at, ctx);  // in the caller's transaction
     } else {
-      history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), started, ms, operator_,
-                      static_cast<std::int64_t>(n), static_cast<std::int64_t>(n), {}};
-      write(store_.history_sql(e));
+      // The journal's row before anything runs, and its progress with each segment, so a crash
+      // half-way leaves on record which statement is in doubt (the one after statements_done).
+      j.emplace(conn_, store_, entry("partial", std::nullopt), at, from ? from->checksum : std::string());
+      if (from && !from->cleanup.empty()) conn_.execute(from->cleanup);
+      for (const segment& seg : s.segments) {
+        if (seg.end <= at) continue;
+        if (seg.transaction) conn_.begin(opts.lock_timeout);
+        for (at = std::max(at, seg.first); at < seg.end; ++at) execute(s, at, ctx);
+        j->record(s.statements, at);
+        if (seg.transaction) conn_.commit();
+        j->committed();
+      }
+      conn_.begin(opts.lock_timeout);
     }
-    if (segmented) commit_step(s);
+    const auto after = ids_of(g_, s.heads_after);
+    for (const auto& sql : store_.transition_sql(rows, after)) write_one(conn_, sql);
+    if (j) j->finish(since(), n);
+    else write_one(conn_, store_.history_sql(entry("applied", since())));
+    if (!opts.atomic) commit_step(s);
     rows = after;
     std::sort(rows.begin(), rows.end());  // as read_heads() returns them
   } catch (const vetoed& v) {
     std::string msg = fmt::format("revision {} ({}) was vetoed {} by {}", m.id, m.path.filename().string(),
-                                  statements_done_ == 0 && ctx.what == sdk::event::before_migration
+                                  at == 0 && ctx.what == sdk::event::before_migration
                                       ? std::string("before it ran")
-                                      : fmt::format("at statement {} of {}", statements_done_ + 1, n),
+                                      : fmt::format("at statement {} of {}", at + 1, n),
                                   v.reason);
-    if (segmented && statements_committed_ > 0)
+    rollback_quietly();
+    if (j && j->anything_done())
       fmt::format_to(std::back_inserter(msg),
                      "\nStatements 1 to {} ran outside a single transaction and stay applied; the version table "
                      "still says the revision is not applied.",
-                     statements_committed_);
-    throw fail(s, ctx, sdk::error(sdk::error_kind::database, msg), since(), true);
+                     j->done());
+    if (j) j->failed("vetoed", redact(msg), opts.lock_timeout);
+    else record_failure(s, "vetoed", msg, opts);
+    throw fail(s, ctx, sdk::error(sdk::error_kind::database, msg), since(), true, at);
   } catch (const sdk::error& err) {
-    std::string where = statements_done_ < n ? fmt::format("at statement {} of {}:\n  {}", statements_done_ + 1, n,
-                                                           shorten(s.statements[statements_done_].sql))
-                                             : "while recording it in the version table";
+    std::string where = at < n ? fmt::format("at statement {} of {}:\n  {}", at + 1, n, shorten(s.statements[at].sql))
+                               : "while recording it in the version table";
     std::string msg = fmt::format("revision {} ({}) failed {} {}\n{}", m.id, m.path.filename().string(),
                                   s.dir == direction::up ? "to upgrade" : "to downgrade", where, describe(err));
-    if (segmented && statements_committed_ > 0)
-      fmt::format_to(std::back_inserter(msg),
-                     "\nStatements 1 to {} ran outside a single transaction and stay applied; the version table "
-                     "still says the revision is not applied. Fix the cause, then revert them by hand or complete "
-                     "the migration by hand and `retort stamp`.",
-                     statements_committed_);
+    rollback_quietly();
+    if (j && j->anything_done()) {
+      if (opts.revert_on_failure && s.dir == direction::up) {
+        j->failed("failed", redact(msg), opts.lock_timeout);
+        try {
+          fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), opts));
+        } catch (const sdk::error& e) {
+          fmt::format_to(std::back_inserter(msg), "\n{}", e.what());
+        }
+      } else {
+        fmt::format_to(std::back_inserter(msg),
+                       "\nStatements 1 to {} took effect and stay applied (the migration is recorded as partial); the "
+                       "version table still says the revision is not applied. Fix the cause, then `retort {} --resume` "
+                       "goes on from statement {}, or `retort revert-partial` undoes statements 1 to {}.",
+                       j->done(), s.dir == direction::up ? "upgrade" : "downgrade", j->done() + 1, j->done());
+        j->failed("failed", redact(msg), opts.lock_timeout);
+      }
+    } else if (j) {
+      j->failed("failed", redact(msg), opts.lock_timeout);
+    } else {
+      record_failure(s, "failed", msg, opts);
+    }
     sdk::error out(sdk::error_kind::database, msg);
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
-    throw fail(s, ctx, out, since(), false);
+    throw fail(s, ctx, out, since(), false, at);
   }
   const auto ms = since();
   if (wants(sdk::event::after_migration)) {
@@ -327,7 +302,8 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
   return ms;
 }
 
-run_failure runner::fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto) {
+run_failure runner::fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto,
+                         std::size_t at) {
   const std::size_t n = s.statements.size();
   if (wants(sdk::event::failure)) {
     const std::string text = redact(e.what());
@@ -339,14 +315,14 @@ run_failure runner::fail(const step& s, sdk::hook_context& ctx, const sdk::error
     emit(ctx);
     ctx.error = {};
   }
-  run_failure f(e, g_.at(s.r).id, s.dir, statements_done_ + 1, n, statements_done_ < n ? s.statements[statements_done_].sql : "");
+  run_failure f(e, g_.at(s.r).id, s.dir, at + 1, n, at < n ? s.statements[at].sql : "");
   f.vetoed = veto;
   return f;
 }
 
 void runner::commit_step(const step& s) {
   try {
-    guarded([&] { conn_.commit(); });
+    conn_.commit();
   } catch (const sdk::error& err) {
     const migration& m = g_.at(s.r);
     sdk::error out(err.kind(), fmt::format("revision {} ({}) failed at commit:\n{}", m.id, m.path.filename().string(),
@@ -356,24 +332,170 @@ void runner::commit_step(const step& s) {
   }
 }
 
-void runner::record_failure(const step& s, const std::string& message, const run_options& opts, bool vetoed) {
-  // After the rollback, in a transaction of its own: the history keeps the failure. 'partial' when
-  // statements of a segmented step were committed before it failed (statement k of n).
+void runner::record_failure(const step& s, const std::string& status, const std::string& message,
+                            const run_options& opts) {
   const migration& m = g_.at(s.r);
-  // Only what committed counts: a failed segment's statements went with its transaction.
-  const std::size_t done = needs_segments(g_, s) ? statements_committed_ : 0;
-  const std::string status = done > 0 ? "partial" : vetoed ? "vetoed" : "failed";
-  history_entry e{m.id, to_string(s.dir), status, file_checksum(m.path), utc_now(), {},
-                  operator_, static_cast<std::int64_t>(done),
-                  static_cast<std::int64_t>(s.statements.size()), redact(message)};
+  history_entry e{m.id, to_string(s.dir), status, file_checksum(m.path), utc_now(), {}, operator_, 0,
+                  static_cast<std::int64_t>(s.statements.size()), redact(message), {}};
   try {
     conn_.begin(opts.lock_timeout);
-    if (journal_id_.empty()) conn_.execute(store_.history_sql(e));
-    else conn_.execute(store_.finish_sql(journal_id_, status, 0, done, redact(message)));
+    conn_.execute(store_.history_sql(e));
     conn_.commit();
   } catch (...) {
     rollback_quietly();
   }
+}
+
+std::optional<step> partial_step(const revision_graph& g, const sdk::dialect& d, const op_catalog& catalog,
+                                 const guards& defaults, const std::vector<rev>& heads, const partial_row& p) {
+  const auto r = g.find(p.revision);
+  if (!r) return std::nullopt;
+  std::vector<step> plan = p.direction == "down" ? plan_revert(g, heads, {*r}) : plan_upgrade(g, heads, {*r});
+  auto it = std::find_if(plan.begin(), plan.end(), [&](const step& s) { return s.r == *r; });
+  if (it == plan.end() || it != plan.begin() + (p.direction == "down" ? static_cast<long>(plan.size()) - 1 : 0))
+    return std::nullopt;  // not the next step from where the database is
+  std::vector<step> one{*it};
+  render_plan(one, g, heads, d, catalog, defaults);
+  return one.front();
+}
+
+namespace {
+/// Whether statement `i` of `s` commits on its own, so a kill may have left it done or not.
+bool alone(const step& s, std::size_t i) {
+  return std::any_of(s.segments.begin(), s.segments.end(),
+                     [&](const segment& g) { return !g.transaction && g.first <= i && i < g.end; });
+}
+}  // namespace
+
+std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s, sdk::connection& conn) {
+  const auto r = g.find(p.revision);
+  std::string out = fmt::format("revision {} ({}) was left partial by an earlier {}: statements 1 to {} of {} took effect",
+                                p.revision, r ? g.at(*r).path.filename().string() : "not in the versions directory",
+                                p.direction == "down" ? "downgrade" : "upgrade", p.statements_done, p.statements_total);
+  if (p.statements_done == 0) out = fmt::format("revision {} was left partial by an earlier run: no statement is known to have taken effect", p.revision);
+  if (p.statements_total > 0 && p.statements_done >= p.statements_total) {
+    fmt::format_to(std::back_inserter(out), "; it failed while recording them in the version table{}",
+                   p.error ? ":\n  " + shorten(redact(*p.error), 400) : std::string());
+  } else if (p.error) {
+    fmt::format_to(std::back_inserter(out), "; statement {} failed:\n  {}", p.statements_done + 1,
+                   shorten(redact(*p.error), 400));
+  } else if (s && p.statements_done < s->statements.size()) {
+    // Killed: the next statement ran alone, or with a transaction that went with the session.
+    const effect e = alone(*s, p.statements_done) ? probe(s->statements[p.statements_done].sql, conn.introspect())
+                                                  : effect::did_not;
+    fmt::format_to(std::back_inserter(out), "; the run was interrupted, and statement {} {}:\n  {}",
+                   p.statements_done + 1, describe(e), shorten(s->statements[p.statements_done].sql));
+  }
+  return out;
+}
+
+std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vector<step>& plan,
+                                                                  const run_options& opts) {
+  std::map<std::size_t, resume_point> out;
+  if (!tables_exist_) return out;
+  for (const partial_row& p : store_.partials(conn_)) {
+    auto it = std::find_if(plan.begin(), plan.end(), [&](const step& s) {
+      return g_.at(s.r).id == p.revision && to_string(s.dir) == p.direction;
+    });
+    if (it == plan.end()) continue;  // not on this run's way: `current` keeps saying so
+    const step& s = *it;
+    const std::string verb = s.dir == direction::up ? "upgrade" : "downgrade";
+    if (opts.revert_on_failure && s.dir == direction::up) {
+      revert(s, p.id, p.statements_done, opts);
+      continue;
+    }
+    const std::string told = describe_partial(g_, p, &s, conn_);
+    if (opts.resume == resume_mode::refuse)
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("{}\nretort does not guess. Fix the cause, then go on from there with `retort {} "
+                                   "--resume`; or undo what took effect with `retort revert-partial`{}.",
+                                   told, verb, s.dir == direction::up ? " (or `retort upgrade --on-failure=revert`)" : ""));
+    // The statements that ran must be the ones the file still says.
+    const std::size_t done = std::min(p.statements_done, s.statements.size());
+    if (p.statements_done > s.statements.size() || (done > 0 && p.statements_checksum.empty()) ||
+        statements_checksum(s.statements, done) != p.statements_checksum)
+      throw sdk::error(sdk::error_kind::input,
+                       fmt::format("{}\nCannot resume: statements 1 to {} of the migration are not the ones that ran "
+                                   "(the file changed before the statement that failed, or the partial run was "
+                                   "recorded without their checksum). Restore them, or undo the partial run with "
+                                   "`retort revert-partial`, or complete it by hand and `retort stamp {}`.",
+                                   told, p.statements_done, p.revision));
+    resume_point rp{done, p.statements_checksum, {}};
+    if (!p.error && done < s.statements.size() && alone(s, done)) {
+      const std::string& sql = s.statements[done].sql;
+      effect e = opts.resume == resume_mode::rerun ? effect::did_not
+                 : opts.resume == resume_mode::skip ? effect::took
+                                                    : probe(sql, conn_.introspect());
+      if (e == effect::unknown)
+        throw sdk::error(sdk::error_kind::usage,
+                         fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} "
+                                     "--resume=skip` if it took effect or `retort {} --resume=rerun` if it did not.",
+                                     told, verb, verb));
+      if (e == effect::took) {
+        rp.checksum = chain_checksum(rp.checksum, sql);
+        rp.start = done + 1;
+      } else {
+        rp.cleanup = leftover_cleanup(sql);
+      }
+    }
+    out[static_cast<std::size_t>(it - plan.begin())] = std::move(rp);
+  }
+  return out;
+}
+
+std::string runner::revert(const step& s, const std::string& journal_id, std::size_t done, const run_options& opts) {
+  const migration& m = g_.at(s.r);
+  const partial_undo undo = undo_partial(s, done, g_, d_, catalog_);
+  // The inverses, committed as the database allows: together where its DDL is transactional.
+  for (const segment& seg : segments_of(undo.statements, true, d_.caps())) {
+    if (seg.transaction) conn_.begin(opts.lock_timeout);
+    try {
+      for (std::size_t i = seg.first; i < seg.end; ++i) conn_.execute(undo.statements[i].sql);
+      if (seg.transaction) conn_.commit();
+    } catch (const sdk::error& e) {
+      rollback_quietly();
+      throw sdk::error(e.kind(), fmt::format("revision {}: undoing its statements 1 to {} failed: {}", m.id, done,
+                                             describe(e)));
+    }
+  }
+  std::string said = undo.kept.empty()
+                         ? fmt::format("Reverted revision {}: undid statements 1 to {} ({} statement(s) run).", m.id,
+                                       done, undo.statements.size())
+                         : fmt::format("Reverted revision {} in part: undid what has an inverse ({} statement(s) run); "
+                                       "not undone, revert by hand: {}.",
+                                       m.id, undo.statements.size(), join(undo.kept, "; "));
+  conn_.begin(opts.lock_timeout);
+  try {
+    write_one(conn_, store_.finish_sql(journal_id, "reverted", 0, done, said));
+    conn_.commit();
+  } catch (...) {
+    rollback_quietly();
+    throw;
+  }
+  if (!undo.kept.empty()) throw sdk::error(sdk::error_kind::database, said);
+  return said;
+}
+
+std::vector<std::string> runner::revert_partials(const run_options& opts) {
+  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  const version_rows db = read_rows();
+  tables_exist_ = true;
+  std::vector<std::string> out;
+  for (const partial_row& p : store_.partials(conn_)) {
+    auto s = partial_step(g_, d_, catalog_, opts.defaults, db.heads, p);
+    if (!s)
+      throw sdk::error(sdk::error_kind::input,
+                       fmt::format("revision {} was left partial, but it is not the next step from where the database "
+                                   "is, so retort cannot tell which statements ran; revert it by hand",
+                                   p.revision));
+    if (s->dir != direction::up)
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("revision {} was left partial by a downgrade; finish it with `retort downgrade "
+                                   "--resume`",
+                                   p.revision));
+    out.push_back(revert(*s, p.id, p.statements_done, opts));
+  }
+  return out;
 }
 
 void runner::rollback_quietly() noexcept {
@@ -420,47 +542,56 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     emit(ctx);
   };
 
-  const step* current = nullptr;
+  auto resume = meet_partials(plan, opts);
+  auto from = [&](std::size_t i) -> const resume_point* {
+    auto it = resume.find(i);
+    return it == resume.end() ? nullptr : &it->second;
+  };
   try {
     if (plan.empty() && redundant_rows) {
       // Nothing to run, but rows for ancestors of other rows: the version table keeps only heads.
-      guarded([&] { conn_.begin(opts.lock_timeout); });
-      for (const auto& sql : store_.transition_sql(db.rows, ids_of(g_, db.heads))) write(sql);
-      guarded([&] { conn_.commit(); });
+      conn_.begin(opts.lock_timeout);
+      for (const auto& sql : store_.transition_sql(db.rows, ids_of(g_, db.heads))) write_one(conn_, sql);
+      conn_.commit();
     } else if (opts.atomic && !plan.empty()) {
-      guarded([&] { conn_.begin(opts.lock_timeout); });
+      conn_.begin(opts.lock_timeout);
       // Re-read under the write lock: another runner may have moved on since we planned.
       if (auto now = read_rows(); now.rows != db.rows) {
         replan(std::move(now));
         refuse_segments_in_atomic(g_, plan);
       }
       std::vector<step_report> ran;
-      for (std::size_t i = 0; i < plan.size(); ++i) {
-        current = &plan[i];
-        ran.push_back({g_.at(plan[i].r).id, plan[i].dir, run_step(plan[i], i, plan.size(), opts, false, db.rows)});
+      for (std::size_t i = 0; i < plan.size(); ++i)
+        ran.push_back({g_.at(plan[i].r).id, plan[i].dir, run_step(plan[i], i, plan.size(), opts, false, db.rows, nullptr)});
+      if (plan.empty()) {
+        rollback_quietly();  // the other runner did it all
+      } else {
+        try {
+          commit_step(plan.back());
+        } catch (const sdk::error& e) {
+          rollback_quietly();
+          record_failure(plan.back(), "failed", e.what(), opts);
+          throw;
+        }
       }
-      if (plan.empty()) rollback_quietly();  // the other runner did it all
-      else commit_step(plan.back());
       result.steps = std::move(ran);  // only once committed: before that, nothing of it stays
       result.steps_run = plan.size();
     } else {
       for (std::size_t i = 0; i < plan.size();) {
-        current = nullptr;
-        const bool txn = !needs_segments(g_, plan[i]);
-        if (txn) guarded([&] { conn_.begin(opts.lock_timeout); });
+        const bool journaled = plan[i].journaled() || from(i);
+        if (!journaled) conn_.begin(opts.lock_timeout);
         // Where the session lock does not hold for the whole run (SQLite serialises writers per
         // transaction), another runner may have moved the heads between our steps: look again,
         // and plan again from what is there now.
         if (!serialised_)
           if (auto now = read_rows(); now.rows != db.rows) {
-            if (txn) rollback_quietly();
+            if (!journaled) rollback_quietly();
             replan(std::move(now));
+            resume = meet_partials(plan, opts);
             i = 0;
             continue;
           }
-        current = &plan[i];
-        const auto ms = run_step(plan[i], i, plan.size(), opts, !txn, db.rows);
-        if (txn) commit_step(plan[i]);
+        const auto ms = run_step(plan[i], i, plan.size(), opts, journaled, db.rows, from(i));
         result.steps.push_back({g_.at(plan[i].r).id, plan[i].dir, ms});
         ++i;
         ++result.steps_run;
@@ -468,11 +599,9 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
     }
   } catch (sdk::error& err) {
     rollback_quietly();
-    auto* failure = dynamic_cast<run_failure*>(&err);
-    if (current) record_failure(*current, err.what(), opts, failure && failure->vetoed);
     finished(result.steps_run, redact(err.what()));
     result.warnings = warnings_;
-    if (failure) {  // what ran before it stays applied
+    if (auto* failure = dynamic_cast<run_failure*>(&err)) {  // what ran before it stays applied
       failure->so_far = result;
       try {
         failure->so_far.heads = store_.read_heads(conn_);
@@ -491,31 +620,29 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
                          const run_options& opts) {
   held_lock lock(conn_, lock_key(), opts.lock_timeout);
   ensure_tables(opts);
-  guarded([&] { conn_.begin(opts.lock_timeout); });
+  conn_.begin(opts.lock_timeout);
   try {
     // The transition starts from the rows as they are, so a row for an ancestor of another goes
     // too; with --purge every row goes, whatever it holds: the way out of a version the files no
     // longer define.
     std::vector<std::string> rows;
-    guarded([&] { rows = store_.read_heads(conn_, true); });
+    rows = store_.read_heads(conn_, true);
     auto now = purge ? std::vector<rev>{} : read_rows().heads;
     auto after = target_rows(now);
-    for (const auto& sql : store_.transition_sql(rows, ids_of(g_, after))) write(sql);
+    for (const auto& sql : store_.transition_sql(rows, ids_of(g_, after))) write_one(conn_, sql);
     for (auto r : after) {
       if (std::find(now.begin(), now.end(), r) != now.end()) continue;  // unchanged rows leave no record
       history_entry e{g_.at(r).id, "stamp", "applied", file_checksum(g_.at(r).path), utc_now(), 0, operator_,
-                      {}, {}, {}};
-      write(store_.history_sql(e));
+                      {}, {}, {}, {}};
+      write_one(conn_, store_.history_sql(e));
     }
-    guarded([&] { conn_.commit(); });
+    conn_.commit();
   } catch (...) {
     rollback_quietly();
     throw;
   }
-  std::vector<std::string> rows;
-  guarded([&] { rows = store_.read_heads(conn_); });
   run_result out;
-  out.heads = std::move(rows);
+  out.heads = store_.read_heads(conn_);
   return out;
 }
 
@@ -544,32 +671,30 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
   }
   for (const auto& s : plan) {
     const migration& m = g.at(s.r);
-    const bool txn = !atomic && m.transactional;
     // As Alembic writes it: the revision and its parents.
     const std::string parents = join(ids_of(g, g.parents(s.r)), "base");
     auto sink = std::back_inserter(out);
     if (s.dir == direction::up) fmt::format_to(sink, "-- Running upgrade {} -> {}", parents, m.id);
     else fmt::format_to(sink, "-- Running downgrade {} -> {}", m.id, parents);
     fmt::format_to(sink, ":{}{} ({})\n", m.message.empty() ? "" : " ", m.message, m.path.filename().string());
-    // The same transaction boundaries as online: segments around what may not run in a transaction.
-    const bool segmented = !atomic && needs_segments(g, s);
-    bool open = false;
-    auto set_open = [&](bool want) {
-      if (want != open) emit(want ? d.begin_sql() : d.commit_sql());
-      open = want;
-    };
-    if (txn && !segmented) set_open(true);
-    for (const auto& st : s.statements) {
-      if (segmented) set_open(m.transactional && st.transactional);
-      emit(st.sql);
+    // The segments the online run commits: a transaction of its own around each that has one,
+    // nothing around a statement that commits on its own; the version table in a transaction
+    // after a journaled step's last segment, or in its one transaction.
+    const bool journaled = !atomic && s.journaled();
+    if (!atomic && !journaled) emit(d.begin_sql());
+    for (const segment& seg : s.segments) {
+      const bool own = journaled && seg.transaction;
+      if (own) emit(d.begin_sql());
+      for (std::size_t i = seg.first; i < seg.end; ++i) emit(s.statements[i].sql);
+      if (own) emit(d.commit_sql());
     }
-    if (segmented) set_open(true);
+    if (journaled) emit(d.begin_sql());
     for (const auto& sql : store.transition_sql(before, ids_of(g, s.heads_after))) emit(sql);
     before = ids_of(g, s.heads_after);
     history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), {}, {}, operator_name, {},
-                    static_cast<std::int64_t>(s.statements.size()), {}};
+                    static_cast<std::int64_t>(s.statements.size()), {}, {}};
     emit(store.history_sql(e));
-    if (txn || segmented) set_open(false);
+    if (!atomic) emit(d.commit_sql());
     out += "\n";
   }
   if (atomic && !plan.empty()) emit(d.commit_sql());

@@ -11,14 +11,27 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace retort {
 
+/// How a run treats a migration an earlier run left partial (statements 1..k took effect).
+enum class resume_mode {
+  refuse,  ///< stop before anything runs, saying the ways on
+  resume,  ///< go on from the first statement not done, asking the catalog about the one in doubt
+  rerun,   ///< … running the statement in doubt again
+  skip,    ///< … taking the statement in doubt as done
+};
+
 struct run_options {
   bool atomic = false;  ///< the whole plan in one transaction
+  resume_mode resume = resume_mode::refuse;
+  /// Undo the statements that took effect of a migration that fails part-way (in this run, or
+  /// left partial by an earlier one), with the inverses of their operations.
+  bool revert_on_failure = false;
   guards defaults;      ///< the project's lock and statement timeouts
   std::chrono::milliseconds lock_timeout{60000};
   /// For hooks: the database, password redacted, and whether destructive changes were allowed.
@@ -80,6 +93,11 @@ class runner {
   /// with the revision, the statement and the database's message.
   run_result run(const plan_fn& make_plan, const run_options& opts);
 
+  /// Undoes the statements that took effect of each migration an earlier run left partial, with the
+  /// inverses of their operations (`revert-partial`). Returns what it did, one line per migration;
+  /// throws when a statement could not be undone, after undoing the others.
+  std::vector<std::string> revert_partials(const run_options& opts);
+
   /// Sets the version table to `target` without running migrations (`stamp`).
   /// With `purge`, every row goes first, even ones the graph does not know.
   run_result stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, bool purge,
@@ -87,18 +105,29 @@ class runner {
 
  private:
   version_rows read_rows();
-  /// One of retort's own writes to its tables, which must change exactly one row.
-  void write(const std::string& sql);
   void ensure_tables(const run_options& opts);
-  /// Runs one step's statements, version-table update and history row: in the caller's open
-  /// transaction, or `segmented` (transactions of its own around what may run in one). `rows` are
-  /// the version table's rows before the step, and after it once it succeeded. Returns how long it
-  /// took in milliseconds; throws `run_failure`.
-  std::int64_t run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool segmented,
-                        std::vector<std::string>& rows);
+  /// Where a resumed step starts, and what a killed statement left behind to clear first.
+  struct resume_point {
+    std::size_t start = 0;
+    std::string checksum;  ///< of the statements before `start`
+    std::string cleanup;
+  };
+  /// How the plan meets the migrations earlier runs left partial: refused, resumed (the returned
+  /// points, by plan index) or reverted first, as `opts` says.
+  std::map<std::size_t, resume_point> meet_partials(const std::vector<step>& plan, const run_options& opts);
+  /// Undoes statements 1..done of `s` and marks the journal row `reverted`: the line to report.
+  std::string revert(const step& s, const std::string& journal_id, std::size_t done, const run_options& opts);
+  /// Runs one step's statements, version-table update and history row. Not journaled: in the
+  /// transaction the caller opened, committed here unless `atomic`. Journaled: segment by segment
+  /// (from `from` when resumed). `rows` are the version table's rows before the step, and after it
+  /// once it succeeded. Returns how long it took in milliseconds; throws `run_failure` once the
+  /// failure is rolled back and recorded.
+  std::int64_t run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts, bool journaled,
+                        std::vector<std::string>& rows, const resume_point* from);
   /// Commits the open transaction; a failure there (SQLite's foreign-key check) names the revision.
   void commit_step(const step& s);
-  void record_failure(const step& s, const std::string& message, const run_options& opts, bool vetoed);
+  /// A history row for a step that was not journaled, in a transaction of its own after the rollback.
+  void record_failure(const step& s, const std::string& status, const std::string& message, const run_options& opts);
   void rollback_quietly() noexcept;
   /// Whether any hook asked for `what`: the context is built only then.
   bool wants(sdk::event what) const noexcept { return (hooks_mask_ & static_cast<std::uint32_t>(what)) != 0; }
@@ -108,7 +137,8 @@ class runner {
   /// ("hook 'policy': reason") is returned; other events' errors become warnings.
   std::optional<std::string> emit(const sdk::hook_context& ctx);
   /// The failure event for `s`, and the error the run throws.
-  run_failure fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto);
+  run_failure fail(const step& s, sdk::hook_context& ctx, const sdk::error& e, std::int64_t ms, bool veto,
+                   std::size_t at);
   /// Runs one statement of `s` between its hook events.
   void execute(const step& s, std::size_t i, sdk::hook_context& ctx);
   std::string lock_key() const;
@@ -125,16 +155,18 @@ class runner {
   const bool serialised_;       ///< the session lock keeps other runners out for the whole run
   const std::string operator_;  ///< user@host, for the history
   bool tables_exist_ = false;   ///< the version and history tables, once ensure_tables ran
-  std::size_t statements_done_ = 0;       ///< of the step under way: executed
-  std::size_t statements_committed_ = 0;  ///< … and committed (segmented steps)
-  std::string journal_id_;  ///< the history row of the segmented step under way, if any
 };
 
-/// Whether a step cannot run as one transaction: a statement the database refuses inside one, or a
-/// migration marked `transactional = false`.
-bool needs_segments(const revision_graph& g, const step& s);
-/// --atomic cannot hold a step that needs segments: a `usage` error naming it, before anything runs.
+/// --atomic cannot hold a journaled step: a `usage` error naming it, before anything runs.
 void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan);
+
+/// A migration an earlier run left partial, rendered as it is now: the step, or null when the graph
+/// no longer has it where the database is.
+std::optional<step> partial_step(const revision_graph& g, const sdk::dialect& d, const op_catalog& catalog,
+                                 const guards& defaults, const std::vector<rev>& heads, const partial_row& p);
+/// What `current` and a refused run say about it: how many statements took effect, whether the
+/// one in doubt did (asking the catalog), and the ways on.
+std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s, sdk::connection& conn);
 
 /// A statement with the `;` that ends it in a script, on a line of its own when the statement's last
 /// line may end in a comment.

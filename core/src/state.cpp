@@ -1,6 +1,8 @@
 // state.cpp — the version table and the history log, as SQL the dialect renders.
 #include "state.hpp"
 
+#include "checksum.hpp"
+
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/ops.hpp>
 
@@ -56,6 +58,7 @@ sdk::table history_table_def(const std::string& name) {
   col("statements_done", "integer");
   col("statements_total", "integer");
   col("error", "text");
+  col("statements_checksum", "string(64)");
   return t;
 }
 
@@ -136,13 +139,80 @@ std::string version_store::history_sql(const history_entry& e) const {
   add("statements_done", num(e.statements_done));
   add("statements_total", num(e.statements_total));
   add("error", e.error ? q(*e.error) : "NULL");
+  if (e.statements_checksum) add("statements_checksum", q(*e.statements_checksum));
   return fmt::format("INSERT INTO {} ({}) VALUES ({})", qualified(history_table_), fmt::join(cols, ", "),
                      fmt::join(vals, ", "));
 }
 
-std::string version_store::progress_sql(const std::string& id, std::size_t statements_done) const {
-  return fmt::format("UPDATE {} SET {} = {} WHERE {} = {}", qualified(history_table_),
-                     d_.quote_identifier("statements_done"), statements_done, d_.quote_identifier("id"), id);
+std::string version_store::progress_sql(const std::string& id, std::size_t statements_done,
+                                        const std::string& checksum) const {
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  return fmt::format("UPDATE {} SET {} = {}, {} = {} WHERE {} = {}", qualified(history_table_), c("statements_done"),
+                     statements_done, c("statements_checksum"), d_.quote_literal(checksum), c("id"), id);
+}
+
+std::vector<std::string> version_store::upgrade_sql(sdk::connection& conn) const {
+  if (!exists(conn, history_table_)) return {};
+  try {
+    conn.query(fmt::format("SELECT {} FROM {} WHERE 1 = 0", d_.quote_identifier("statements_checksum"),
+                           qualified(history_table_)));
+    return {};
+  } catch (const sdk::error&) {  // a table from before the column: add it
+    sdk::column c;
+    c.name = "statements_checksum";
+    c.type = "string(64)";
+    std::vector<std::string> out;
+    for (auto& st : d_.render(sdk::ops::add_column{history_table_, c}, sdk::schema{})) {
+      if (auto at = st.sql.find(d_.quote_identifier(history_table_)); at != std::string::npos && !schema_.empty())
+        st.sql.replace(at, d_.quote_identifier(history_table_).size(), qualified(history_table_));
+      out.push_back(std::move(st.sql));
+    }
+    return out;
+  }
+}
+
+std::vector<partial_row> version_store::partials(sdk::connection& conn) const {
+  std::vector<partial_row> out;
+  if (!exists(conn, history_table_)) return out;
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  const std::string h = qualified(history_table_);
+  const auto rows = conn.query(fmt::format(
+      "SELECT {0}, {1}, {2}, {3}, {4}, {5}, {6} FROM {7} WHERE {8} = 'partial' AND {0} IN (SELECT MAX({0}) FROM {7} "
+      "GROUP BY {1}) ORDER BY {0}",
+      c("id"), c("revision"), c("direction"), c("statements_done"), c("statements_total"), c("statements_checksum"),
+      c("error"), h, c("status")));
+  for (const auto& r : rows) {
+    partial_row p;
+    p.id = r[0].value_or("");
+    p.revision = r[1].value_or("");
+    p.direction = r[2].value_or("");
+    p.statements_done = std::stoul(r[3].value_or("0"));
+    p.statements_total = std::stoul(r[4].value_or("0"));
+    p.statements_checksum = r[5].value_or("");
+    p.error = r[6];
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string chain_checksum(const std::string& before, const std::string& sql) {
+  std::string data = before;
+  data += '\n';
+  data += sql;
+  return sha256_hex(data);
+}
+
+void write_one(sdk::connection& conn, const std::string& sql) {
+  const std::uint64_t changed = conn.execute(sql);
+  if (changed == 1) return;
+  std::string one;
+  for (char ch : sql) one += (ch == '\n' || ch == '\t') ? ' ' : ch;
+  if (one.size() > 160) one = one.substr(0, 160) + " …";
+  throw sdk::error(sdk::error_kind::database,
+                   fmt::format("`{}` changed {} row(s) where it changes exactly 1: retort's version or history table "
+                               "no longer holds what retort wrote there. A migration may not write to them; "
+                               "`retort current` shows what they hold.",
+                               one, changed));
 }
 
 std::string version_store::finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,

@@ -17,7 +17,7 @@ namespace retort {
 struct history_entry {
   std::string revision;
   std::string direction;  ///< up, down, stamp
-  std::string status;     ///< applied, failed, partial
+  std::string status;     ///< applied, failed, partial, vetoed, reverted
   std::string checksum;   ///< SHA-256 of the migration file, hex
   std::optional<std::string> started_at;  ///< ISO-8601 UTC; none: the database's CURRENT_TIMESTAMP
   std::optional<std::int64_t> duration_ms;
@@ -25,7 +25,21 @@ struct history_entry {
   std::optional<std::int64_t> statements_done;
   std::optional<std::int64_t> statements_total;
   std::optional<std::string> error;
+  /// A journaled step: the chained checksum of the statements done (`chain_checksum`), so a resumed
+  /// run can tell whether they are still the statements the file says.
+  std::optional<std::string> statements_checksum;
 };
+
+/// A journal row left `partial`: the newest row of its revision, so nothing has superseded it.
+struct partial_row {
+  std::string id, revision, direction;
+  std::size_t statements_done = 0, statements_total = 0;
+  std::string statements_checksum;  ///< empty in a row from before retort recorded it
+  std::optional<std::string> error;  ///< none: the run was killed, and the next statement is in doubt
+};
+
+/// The checksum of statements 1..k from that of 1..k-1 and statement k's text ("" before the first).
+std::string chain_checksum(const std::string& before, const std::string& sql);
 
 /// The version and history tables, named with their schema in every statement (the `schema` setting,
 /// else the schema they are found in, else where the connection creates tables), so a migration
@@ -52,11 +66,16 @@ class version_store {
                                           const std::vector<std::string>& after) const;
   std::string history_sql(const history_entry& e) const;
   /// The journal of a step run in segments: its row's progress, then how it ended.
-  std::string progress_sql(const std::string& id, std::size_t statements_done) const;
+  std::string progress_sql(const std::string& id, std::size_t statements_done, const std::string& checksum) const;
   std::string finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
                          std::size_t statements_done, const std::optional<std::string>& error) const;
   /// The id of the newest history row (the journal row just written, under the lock).
   std::string last_history_id(sdk::connection& conn) const;
+
+  /// Statements that bring an existing history table up to the columns this version writes.
+  std::vector<std::string> upgrade_sql(sdk::connection& conn) const;
+  /// The journal rows left partial, oldest first.
+  std::vector<partial_row> partials(sdk::connection& conn) const;
 
   /// The version table's rows, sorted; empty when the table does not exist yet (checked unless
   /// `known_to_exist`).
@@ -72,6 +91,10 @@ class version_store {
   const sdk::dialect& d_;
   std::string version_table_, history_table_, schema_;
 };
+
+/// Runs one of retort's own writes, which must change exactly one row: any other count means the
+/// table no longer holds what retort wrote there, as when a migration wrote to it.
+void write_one(sdk::connection& conn, const std::string& sql);
 
 /// user@host of the person running retort, for the history's applied_by.
 std::string current_operator();

@@ -219,7 +219,7 @@ TEST_F(cli, messages_that_say_what_happened_and_what_to_do) {
   exec(db, "INSERT INTO retort_history (revision, direction, status, started_at, statements_done, statements_total, error) "
            "VALUES ('c3', 'up', 'partial', '2026-01-01', 3, 3, 'boom')");
   auto r = retort({"current"});
-  EXPECT_TRUE(contains(r.err, "3 of 3 statement(s)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "statements 1 to 3 of 3 took effect")) << r.err;
   EXPECT_TRUE(contains(r.err, "while recording them")) << r.err;
   EXPECT_FALSE(contains(r.err, "statement 4")) << r.err;
   // `downgrade -- -1` is one step down, as `downgrade -1` is.

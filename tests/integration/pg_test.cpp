@@ -198,7 +198,24 @@ TEST_F(pg, a_runner_killed_in_a_non_transactional_migration_leaves_a_journal) {
             std::vector<std::string>{"a1 partial 1/3"});
   auto r = retort({"current"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_TRUE(contains(r.err, "the last run of revision a1 ended 'partial'")) << r.err;
+  EXPECT_TRUE(contains(r.err, "revision a1 (1_a.sql) was left partial by an earlier upgrade: statements 1 to 1 of 3 "
+                              "took effect; the run was interrupted, and statement 2 may or may not have taken effect"))
+      << r.err;
+  // The next run does not guess: it stops before anything runs and says the ways on.
+  r = retort({"upgrade"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "`retort upgrade --resume`")) << r.err;
+  EXPECT_TRUE(contains(r.err, "`retort revert-partial`")) << r.err;
+  // A SELECT leaves nothing in the catalog to look at: the user says.
+  r = retort({"upgrade", "--resume"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "--resume=rerun")) << r.err;
+  r = retort({"upgrade", "--resume=rerun"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has_table("two"));
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(rows("SELECT status || ' ' || statements_done || '/' || statements_total FROM retort_history ORDER BY id"),
+            (std::vector<std::string>{"partial 1/3", "applied 3/3"}));
 }
 
 TEST_F(pg, a_failed_segment_counts_only_what_committed) {

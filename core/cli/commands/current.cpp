@@ -2,6 +2,7 @@
 #include "../cli.hpp"
 
 #include "redact.hpp"
+#include "runner.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -35,16 +36,18 @@ int cmd_current(context& ctx) {
             << ")\nVersion table: " << ctx.cfg().version_table << "\n";
   for (auto r : heads) ctx.out << describe_rev(g, r) << "\n";
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
-  if (last_failed) {
+  // Each migration left partial, with whether the statement in doubt took effect, from the catalog.
+  const auto partials = ctx.store().partials(conn);
+  for (const auto& p : partials) {
+    const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
+                                heads, p);
+    const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
+    ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, conn)) << "\n  Go on with `retort "
+            << verb << " --resume` once the cause is fixed, or undo it with `retort revert-partial`.\n";
+  }
+  if (last_failed && partials.empty()) {
     ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")
             << "' (" << last[0][3].value_or("") << ")";
-    if (last[0][2] == "partial") {
-      // A journal row: statements up to statements_done took effect; the next one is in doubt.
-      const std::string done = last[0][6].value_or("0"), total = last[0][7].value_or("?");
-      ctx.err << ": " << done << " of " << total << " statement(s) completed outside a transaction and stay applied";
-      if (done == total) ctx.err << "; it failed while recording them in the version table";
-      else ctx.err << "; statement " << std::to_string(std::stoll(done) + 1) << " may or may not have taken effect";
-    }
     if (last[0][5]) ctx.err << ":\n  " << redact(*last[0][5]);
     ctx.err << "\n";
   }

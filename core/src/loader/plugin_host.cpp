@@ -1,6 +1,8 @@
 // plugin_host.cpp — finds, checks and loads plugins with Boost.DLL; never unloads them.
 #include "plugin_host.hpp"
 
+#include "../checked.hpp"
+
 #include "../config.hpp"
 #include "../text.hpp"
 
@@ -211,7 +213,8 @@ struct plugin_host::impl {
   std::vector<std::unique_ptr<loaded_plugin>> loaded;   // in load order
   std::vector<std::unique_ptr<loaded_plugin>> refused;  // kept loaded: their code may have run
   std::map<fs::path, std::string> refusals;             // file → why
-  std::map<std::string, const sdk::dialect*, std::less<>> by_scheme;
+  std::map<std::string, const sdk::dialect*, std::less<>> by_scheme;  ///< to the checked adapters
+  std::vector<std::unique_ptr<checked_dialect>> checked;
   std::map<std::string, std::vector<fs::path>, std::less<>> scheme_claimants;
   /// Op name → its type, its plugin and the dialects it renders on.
   struct registered_op {
@@ -281,11 +284,14 @@ struct plugin_host::impl {
                               op));
       }
     }
-    for (const auto& d : p->reg.dialects)
+    for (const auto& d : p->reg.dialects) {
+      // Everyone gets the dialect through the adapter, so every call into it is checked.
+      checked.push_back(std::make_unique<checked_dialect>(*d, p->name));
       for (const auto& s : d->schemes()) {
-        by_scheme[s] = d.get();
+        by_scheme[s] = checked.back().get();
         scheme_claimants[s].push_back(p->file);
       }
+    }
     for (const auto& op : p->reg.operations) operations[op->name()] = {op.get(), {p->name, p->file.string(), {}}};
     for (const auto& [op, dialect, r] : p->reg.renderers) {
       renderers[{op, dialect}] = r.get();

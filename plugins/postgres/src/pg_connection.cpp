@@ -319,7 +319,8 @@ sdk::schema pg_connection::introspect() {
       t.checks.push_back({name, def});
     }
   }
-  // Indexes made by CREATE INDEX; those behind a primary key or unique constraint belong to it.
+  // Indexes made by CREATE INDEX; those behind a primary key or unique constraint belong to it. An
+  // invalid index (a CREATE INDEX CONCURRENTLY that failed or was killed) is not one: nothing uses it.
   for (const auto& r : query("SELECT c.relname, i.relname, x.indisunique, "
                              "coalesce(a.attname, pg_catalog.pg_get_indexdef(x.indexrelid, u.ord::int, true)) "
                              "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid "
@@ -328,7 +329,7 @@ sdk::schema pg_connection::introspect() {
                              "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) "
                              "LEFT JOIN pg_catalog.pg_attribute a "
                              "ON a.attrelid = x.indrelid AND a.attnum = u.attnum AND u.attnum > 0 "
-                             "WHERE n.nspname = pg_catalog.current_schema() AND c.relkind IN ('r', 'p') "
+                             "WHERE n.nspname = pg_catalog.current_schema() AND c.relkind IN ('r', 'p') AND x.indisvalid "
                              "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid "
                              "AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) "
                              "ORDER BY c.relname, i.relname, u.ord",
