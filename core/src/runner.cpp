@@ -72,8 +72,6 @@ runner::runner(const revision_graph& g, const sdk::dialect& d, sdk::connection& 
   for (const auto& h : hooks_) hooks_mask_ |= h.second;
 }
 
-std::string runner::lock_key() const { return "retort:" + store_.version_table(); }
-
 version_rows read_version_rows(const revision_graph& g, const version_store& store, sdk::connection& conn,
                                bool known_to_exist) {
   // A row for an ancestor of another row (a table edited by hand, or adopted) adds nothing: the
@@ -252,7 +250,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
                      "\nStatements 1 to {} ran outside a single transaction and stay applied; the version table "
                      "still says the revision is not applied.",
                      j->done());
-    if (j) j->failed("vetoed", redact(msg), opts.lock_timeout);
+    if (j) j->failed("vetoed", redact(v.reason), opts.lock_timeout);
     else record_failure(s, "vetoed", msg, opts);
     throw fail(s, ctx, sdk::error(sdk::error_kind::database, msg), since(), true, at);
   } catch (const sdk::error& err) {
@@ -263,7 +261,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     rollback_quietly();
     if (j && j->anything_done()) {
       if (opts.revert_on_failure && s.dir == direction::up) {
-        j->failed("failed", redact(msg), opts.lock_timeout);
+        j->failed("failed", redact(describe(err)), opts.lock_timeout);
         try {
           fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), opts));
         } catch (const sdk::error& e) {
@@ -275,10 +273,10 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
                        "version table still says the revision is not applied. Fix the cause, then `retort {} --resume` "
                        "goes on from statement {}, or `retort revert-partial` undoes statements 1 to {}.",
                        j->done(), s.dir == direction::up ? "upgrade" : "downgrade", j->done() + 1, j->done());
-        j->failed("failed", redact(msg), opts.lock_timeout);
+        j->failed("failed", redact(describe(err)), opts.lock_timeout);
       }
     } else if (j) {
-      j->failed("failed", redact(msg), opts.lock_timeout);
+      j->failed("failed", redact(describe(err)), opts.lock_timeout);
     } else {
       record_failure(s, "failed", msg, opts);
     }
@@ -377,7 +375,9 @@ std::string describe_partial(const revision_graph& g, const partial_row& p, cons
     fmt::format_to(std::back_inserter(out), "; it failed while recording them in the version table{}",
                    p.error ? ":\n  " + shorten(redact(*p.error), 400) : std::string());
   } else if (p.error) {
-    fmt::format_to(std::back_inserter(out), "; statement {} failed:\n  {}", p.statements_done + 1,
+    fmt::format_to(std::back_inserter(out), "; statement {} failed:\n  {}{}", p.statements_done + 1,
+                   s && p.statements_done < s->statements.size() ? shorten(s->statements[p.statements_done].sql) + "\n  "
+                                                                 : std::string(),
                    shorten(redact(*p.error), 400));
   } else if (s && p.statements_done < s->statements.size()) {
     // Killed: the next statement ran alone, or with a transaction that went with the session.
@@ -421,21 +421,27 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
                                    "`retort revert-partial`, or complete it by hand and `retort stamp {}`.",
                                    told, p.statements_done, p.revision));
     resume_point rp{done, p.statements_checksum, {}};
-    if (!p.error && done < s.statements.size() && alone(s, done)) {
+    if (done < s.statements.size() && alone(s, done)) {
       const std::string& sql = s.statements[done].sql;
-      effect e = opts.resume == resume_mode::rerun ? effect::did_not
-                 : opts.resume == resume_mode::skip ? effect::took
-                                                    : probe(sql, conn_.introspect());
-      if (e == effect::unknown)
-        throw sdk::error(sdk::error_kind::usage,
-                         fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} "
-                                     "--resume=skip` if it took effect or `retort {} --resume=rerun` if it did not.",
-                                     told, verb, verb));
+      // Killed: the statement in doubt. Failed: it did not take effect, though a CREATE INDEX
+      // CONCURRENTLY leaves an invalid index behind, which introspection does not count.
+      const std::string cleanup = leftover_cleanup(sql);
+      effect e = effect::did_not;
+      if (!p.error) {
+        e = opts.resume == resume_mode::rerun ? effect::did_not
+            : opts.resume == resume_mode::skip ? effect::took
+                                               : probe(sql, conn_.introspect());
+        if (e == effect::unknown)
+          throw sdk::error(sdk::error_kind::usage,
+                           fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} "
+                                       "--resume=skip` if it took effect or `retort {} --resume=rerun` if it did not.",
+                                       told, verb, verb));
+      }
       if (e == effect::took) {
         rp.checksum = chain_checksum(rp.checksum, sql);
         rp.start = done + 1;
-      } else {
-        rp.cleanup = leftover_cleanup(sql);
+      } else if (!cleanup.empty() && probe(sql, conn_.introspect()) == effect::did_not) {
+        rp.cleanup = cleanup;  // no valid index of the name: what is there is the husk
       }
     }
     out[static_cast<std::size_t>(it - plan.begin())] = std::move(rp);
@@ -477,7 +483,7 @@ std::string runner::revert(const step& s, const std::string& journal_id, std::si
 }
 
 std::vector<std::string> runner::revert_partials(const run_options& opts) {
-  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  held_lock lock(conn_, lock_key(store_), opts.lock_timeout);
   const version_rows db = read_rows();
   tables_exist_ = true;
   std::vector<std::string> out;
@@ -511,7 +517,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   // is written, even the version table.
   const auto run_started = clock::now();
   warnings_.clear();
-  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  held_lock lock(conn_, lock_key(store_), opts.lock_timeout);
   version_rows db = read_rows();
   std::vector<step> plan = make_plan(db.heads);
   render_plan(plan, g_, db.heads, d_, catalog_, opts.defaults);
@@ -618,7 +624,7 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
 
 run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<rev>&)>& target_rows, bool purge,
                          const run_options& opts) {
-  held_lock lock(conn_, lock_key(), opts.lock_timeout);
+  held_lock lock(conn_, lock_key(store_), opts.lock_timeout);
   ensure_tables(opts);
   conn_.begin(opts.lock_timeout);
   try {

@@ -141,7 +141,6 @@ class runner {
                    std::size_t at);
   /// Runs one statement of `s` between its hook events.
   void execute(const step& s, std::size_t i, sdk::hook_context& ctx);
-  std::string lock_key() const;
 
   const revision_graph& g_;
   const sdk::dialect& d_;
@@ -156,6 +155,9 @@ class runner {
   const std::string operator_;  ///< user@host, for the history
   bool tables_exist_ = false;   ///< the version and history tables, once ensure_tables ran
 };
+
+/// The name of the session lock that keeps runners apart.
+inline std::string lock_key(const version_store& store) { return "retort:" + store.version_table(); }
 
 /// --atomic cannot hold a journaled step: a `usage` error naming it, before anything runs.
 void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>& plan);

@@ -4,6 +4,8 @@
 #include "redact.hpp"
 #include "runner.hpp"
 
+#include <retort/sdk/error.hpp>
+
 #include <boost/program_options.hpp>
 
 namespace retort::cli {
@@ -38,12 +40,25 @@ int cmd_current(context& ctx) {
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
   // Each migration left partial, with whether the statement in doubt took effect, from the catalog.
   const auto partials = ctx.store().partials(conn);
+  std::string running;  // a runner, or the statement a stopped one left on the server, still at work
+  if (!partials.empty()) {
+    try {
+      conn.lock(lock_key(ctx.store()), std::chrono::milliseconds(0));
+      conn.unlock(lock_key(ctx.store()));
+    } catch (const sdk::error& e) {
+      if (e.kind() != sdk::error_kind::lock) throw;
+      running = e.what();
+    }
+  }
   for (const auto& p : partials) {
     const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
                                 heads, p);
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
     ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, conn)) << "\n  Go on with `retort "
             << verb << " --resume` once the cause is fixed, or undo it with `retort revert-partial`.\n";
+    if (!running.empty())
+      ctx.err << "  The lock is taken, so a statement may still be running and what took effect may change: "
+              << redact(running) << "\n";
   }
   if (last_failed && partials.empty()) {
     ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")

@@ -174,26 +174,29 @@ void pg_connection::rollback() {
   });
 }
 
-void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout) {
-  if (!pq_->lock_conn) pq_->lock_conn = pq::open(conninfo_, where_);
-  const long long id = lock_id(std::string(key) + ":" + schema_);  // per schema (advisory locks are per database)
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+namespace {
+
+/// Takes advisory lock `id` on `c`, trying until `deadline`.
+bool take_until(pqxx::connection& c, long long id, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     bool got = guarded([&] {
-      pqxx::nontransaction nt(*pq_->lock_conn);
+      pqxx::nontransaction nt(c);
       return nt.exec_params1("SELECT pg_try_advisory_lock($1)", id)[0].as<bool>();
     });
-    if (got) return;
-    if (std::chrono::steady_clock::now() >= deadline) break;
+    if (got) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  // Who holds it: an advisory lock on a bigint key is (classid, objid) = (high, low) 32 bits.
-  std::string holder = "another session";
+}
+
+/// The session holding advisory lock `id`, as "pid N (application_name …, from …, connected …)".
+std::string holder_of(pqxx::connection& c, long long id) {
   try {
-    pqxx::nontransaction nt(*pq_->lock_conn);
+    // An advisory lock on a bigint key is (classid, objid) = (high, low) 32 bits.
+    pqxx::nontransaction nt(c);
     auto r = nt.exec_params(
         "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
-        "coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') "
+        "coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), ''), coalesce(left(a.query, 200), '') "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
         "(SELECT oid FROM pg_database WHERE datname = current_database()) "
@@ -201,19 +204,44 @@ void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout
         "AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1",
         id);
     if (!r.empty())
-      holder = "pid " + std::string(r[0][0].c_str()) + " (application_name '" + r[0][1].c_str() + "', from " +
-               r[0][2].c_str() + ", connected " + r[0][3].c_str() + ")";
+      return "pid " + std::string(r[0][0].c_str()) + " (application_name '" + r[0][1].c_str() + "', from " +
+             r[0][2].c_str() + ", connected " + r[0][3].c_str() + ", running: " + r[0][4].c_str() + ")";
   } catch (const std::exception&) {
   }
-  throw sdk::error(sdk::error_kind::lock, "the migration lock on " + where_ + " is held by " + holder + "; waited " +
-                                              std::to_string(timeout.count() / 1000.0).substr(0, 5) +
-                                              " s (raise --lock-timeout to wait longer)");
+  return "another session";
+}
+
+}  // namespace
+
+void pg_connection::lock(std::string_view key, std::chrono::milliseconds timeout) {
+  // Two locks: the migration lock on a session of its own, which no statement of a migration can
+  // release; and one on the session that runs the statements, which its backend keeps until the
+  // statement under way ends. A runner killed mid-statement loses the first at once, but the
+  // server goes on with the statement (a CREATE INDEX CONCURRENTLY may still finish): the next
+  // runner waits for the second, so it never looks at the catalog while that statement runs.
+  if (!pq_->lock_conn) pq_->lock_conn = pq::open(conninfo_, where_);
+  const std::string name = std::string(key) + ":" + schema_;  // per schema (advisory locks are per database)
+  const long long id = lock_id(name), session_id = lock_id(name + ":statements");
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string waited = std::to_string(timeout.count() / 1000.0).substr(0, 5) + " s (raise --lock-timeout to wait longer)";
+  if (!take_until(*pq_->lock_conn, id, deadline))
+    throw sdk::error(sdk::error_kind::lock,
+                     "the migration lock on " + where_ + " is held by " + holder_of(*pq_->lock_conn, id) + "; waited " + waited);
+  if (!take_until(*pq_->conn, session_id, deadline)) {
+    const std::string holder = holder_of(*pq_->lock_conn, session_id);
+    unlock(key);
+    throw sdk::error(sdk::error_kind::lock, "a runner that stopped left a statement running on " + where_ + ": " +
+                                                holder + "; waited " + waited +
+                                                " — it ends with the statement, or at once with pg_terminate_backend");
+  }
 }
 
 void pg_connection::unlock(std::string_view key) {
   if (!pq_->lock_conn) return;
+  const std::string name = std::string(key) + ":" + schema_;
   guarded([&] {
-    pqxx::nontransaction(*pq_->lock_conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(std::string(key) + ":" + schema_));
+    if (!pq_->tx) pqxx::nontransaction(*pq_->conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(name + ":statements"));
+    pqxx::nontransaction(*pq_->lock_conn).exec_params("SELECT pg_advisory_unlock($1)", lock_id(name));
   });
 }
 
