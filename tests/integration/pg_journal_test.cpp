@@ -118,5 +118,18 @@ TEST_F(pg_journal, a_failed_concurrent_index_is_resumed_after_the_fix) {
             (std::vector<std::string>{"ix_d", "ix_d2"}));
 }
 
+TEST_F(pg_journal, thirty_thousand_statements_leave_one_journal_row_and_no_bloat) {
+  // Each statement commits on its own, so the journal records each: in place, in one row, and
+  // PostgreSQL's heap-only updates keep that row on one page (Atlas's ariga/atlas#2832 is the
+  // failure this guards against: a row per statement).
+  std::string body = "-- retort:revision big1\n-- retort:transactional false\n-- retort:upgrade\n";
+  for (int i = 0; i < 30000; ++i) body += "SELECT " + std::to_string(i) + ";\n";
+  migration("1_big.sql", body);
+  auto r = retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT status || ' ' || statements_done FROM retort_history"), std::vector<std::string>{"applied 30000"});
+  EXPECT_EQ(rows("SELECT pg_relation_size('retort_history') <= 16384"), std::vector<std::string>{"t"});
+}
+
 }  // namespace
 }  // namespace retort_test
