@@ -226,3 +226,23 @@ TEST(loader, an_empty_component_in_the_environment_path_is_an_error) {
   EXPECT_EQ(path[2], "/b");
   EXPECT_EQ(path.back().filename(), "plugins");
 }
+
+TEST(loader, whatever_a_dialect_throws_comes_out_as_an_error_naming_its_plugin) {
+  // The loader hands out the checked adapter: an int thrown by connect() and a std::out_of_range
+  // from timeout_sql() both arrive as sdk::error, with the plugin's name.
+  plugin_host host({fs::path(FIXTURE_DIR) / "wild"});
+  const auto& d = host.dialect_for(retort::parse_url("wild://somewhere"));
+  try {
+    d.connect(retort::parse_url("wild://somewhere"));
+    ADD_FAILURE() << "connect() did not throw";
+  } catch (const retort::sdk::error& e) {
+    EXPECT_EQ(std::string(e.what()), "the wild plugin threw an exception that is not a std::exception");
+    EXPECT_EQ(e.kind(), retort::sdk::error_kind::plugin);
+  }
+  try {
+    d.timeout_sql("lock_timeout", std::nullopt);
+    ADD_FAILURE() << "timeout_sql() did not throw";
+  } catch (const retort::sdk::error& e) {
+    EXPECT_EQ(std::string(e.what()), "the wild plugin failed: a vendor's own bug");
+  }
+}
