@@ -686,20 +686,32 @@ std::string offline_script(const revision_graph& g, const sdk::dialect& d, const
     // The segments the online run commits: a transaction of its own around each that has one,
     // nothing around a statement that commits on its own; the version table in a transaction
     // after a journaled step's last segment, or in its one transaction.
+    // A journaled step writes the journal as online: a script that stops part-way leaves the
+    // partial row `retort upgrade --resume` goes on from.
     const bool journaled = !atomic && s.journaled();
+    const std::size_t n = s.statements.size();
+    history_entry e{m.id, to_string(s.dir), journaled ? "partial" : "applied", file_checksum(m.path), {}, {},
+                    operator_name, journaled ? std::optional<std::int64_t>(0) : std::nullopt,
+                    static_cast<std::int64_t>(n), {}, {}};
+    const std::string journal_row = store.latest_id_sql(m.id);
+    if (journaled) emit(store.history_sql(e));
     if (!atomic && !journaled) emit(d.begin_sql());
+    std::string sum;
     for (const segment& seg : s.segments) {
       const bool own = journaled && seg.transaction;
       if (own) emit(d.begin_sql());
-      for (std::size_t i = seg.first; i < seg.end; ++i) emit(s.statements[i].sql);
+      for (std::size_t i = seg.first; i < seg.end; ++i) {
+        emit(s.statements[i].sql);
+        sum = chain_checksum(sum, s.statements[i].sql);
+      }
+      if (journaled) emit(store.progress_sql(journal_row, seg.end, sum));
       if (own) emit(d.commit_sql());
     }
     if (journaled) emit(d.begin_sql());
     for (const auto& sql : store.transition_sql(before, ids_of(g, s.heads_after))) emit(sql);
     before = ids_of(g, s.heads_after);
-    history_entry e{m.id, to_string(s.dir), "applied", file_checksum(m.path), {}, {}, operator_name, {},
-                    static_cast<std::int64_t>(s.statements.size()), {}, {}};
-    emit(store.history_sql(e));
+    if (journaled) emit(store.finish_sql(journal_row, "applied", 0, n, std::nullopt));
+    else emit(store.history_sql(e));
     if (!atomic) emit(d.commit_sql());
     out += "\n";
   }

@@ -223,6 +223,12 @@ std::string version_store::finish_sql(const std::string& id, const std::string& 
                      statements_done, c("error"), error ? d_.quote_literal(*error) : "NULL", c("id"), id);
 }
 
+std::string version_store::latest_id_sql(const std::string& revision) const {
+  auto c = [&](const char* n) { return d_.quote_identifier(n); };
+  return fmt::format("(SELECT {0} FROM (SELECT MAX({1}) AS {0} FROM {2} WHERE {3} = {4}) AS {5})", c("journal_id"),
+                     c("id"), qualified(history_table_), c("revision"), d_.quote_literal(revision), c("latest"));
+}
+
 std::string version_store::last_history_id(sdk::connection& conn) const {
   auto rows = conn.query(fmt::format("SELECT MAX({}) FROM {}", d_.quote_identifier("id"), qualified(history_table_)));
   return rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0];

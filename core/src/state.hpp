@@ -69,6 +69,9 @@ class version_store {
   std::string progress_sql(const std::string& id, std::size_t statements_done, const std::string& checksum) const;
   std::string finish_sql(const std::string& id, const std::string& status, std::int64_t duration_ms,
                          std::size_t statements_done, const std::optional<std::string>& error) const;
+  /// An expression for the id of the newest history row of `revision`, for scripts that cannot
+  /// read it back (a derived table, so MySQL lets an UPDATE of the table use it).
+  std::string latest_id_sql(const std::string& revision) const;
   /// The id of the newest history row (the journal row just written, under the lock).
   std::string last_history_id(sdk::connection& conn) const;
 
