@@ -128,7 +128,11 @@ TEST_F(pg_journal, thirty_thousand_statements_leave_one_journal_row_and_no_bloat
   auto r = retort({"upgrade"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(rows("SELECT status || ' ' || statements_done FROM retort_history"), std::vector<std::string>{"applied 30000"});
-  EXPECT_EQ(rows("SELECT pg_relation_size('retort_history') <= 16384"), std::vector<std::string>{"t"});
+  // One page when nothing else holds back pruning; 30 000 versions of the row would be ~7 MB. A
+  // snapshot another test's session holds on the server can keep some versions a while.
+  const auto size = rows("SELECT pg_relation_size('retort_history')");
+  ASSERT_EQ(size.size(), 1u);
+  EXPECT_LT(std::stol(size[0]), 1 << 20) << size[0] << " bytes";
 }
 
 }  // namespace
