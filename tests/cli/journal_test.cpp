@@ -49,6 +49,10 @@ TEST_F(journal, a_failure_at_statement_3_of_5_is_recorded_and_resumed_after_the_
   EXPECT_TRUE(contains(r.err, "revision a1 (1_a1.toml) was left partial by an earlier upgrade: statements 1 to 2 of 5 "
                               "took effect; statement 3 failed"))
       << r.err;
+  r = retort({"current", "--json"});
+  EXPECT_TRUE(contains(r.out, "\"partial\": [{\"revision\": \"a1\", \"direction\": \"up\", \"statements_done\": 2, "
+                              "\"statements_total\": 5"))
+      << r.out;
   // The next run refuses to guess, changing nothing.
   r = retort({"upgrade"});
   EXPECT_EQ(r.code, 2) << r.err;

@@ -30,7 +30,18 @@ int cmd_current(context& ctx) {
       ctx.out << ", \"last_failure\": {\"revision\": " << json_string(last[0][0].value_or(""))
               << ", \"status\": " << json_string(last[0][2].value_or(""))
               << ", \"error\": " << json_string(redact(last[0][5].value_or(""))) << "}";
-    ctx.out << "}\n";
+    ctx.out << ", \"partial\": [";
+    const auto partials = ctx.store().partials(conn);
+    for (std::size_t i = 0; i < partials.size(); ++i) {
+      const auto& p = partials[i];
+      const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
+                                  heads, p);
+      ctx.out << (i ? ", " : "") << "{\"revision\": " << json_string(p.revision)
+              << ", \"direction\": " << json_string(p.direction) << ", \"statements_done\": " << p.statements_done
+              << ", \"statements_total\": " << p.statements_total
+              << ", \"said\": " << json_string(redact(describe_partial(g, p, s ? &*s : nullptr, conn))) << "}";
+    }
+    ctx.out << "]}\n";
     return 0;
   }
   if (ctx.global.verbosity > 0)
