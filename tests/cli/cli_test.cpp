@@ -303,7 +303,7 @@ TEST_F(cli, json_output_for_read_commands) {
   three_migrations();
   ASSERT_EQ(retort({"upgrade", "b2"}).code, 0);
   auto r = retort({"current", "--json"});
-  EXPECT_EQ(r.out.substr(r.out.find("\"heads\"")), "\"heads\": [{\"revision\": \"b2\", \"is_head\": false}]}\n");
+  EXPECT_EQ(r.out.substr(r.out.find("\"heads\"")), "\"heads\": [{\"revision\": \"b2\", \"is_head\": false}], \"partial\": []}\n");
   r = retort({"heads", "--json"});
   EXPECT_TRUE(contains(r.out, "[{\"revision\": \"c3\", \"message\": \"index titles\"")) << r.out;
   r = retort({"history", "--json", "-i"});
