@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # test.sh — on a fresh Debian 12 machine: the dependencies, a build with warnings as errors and one
-# with AddressSanitizer and UndefinedBehaviorSanitizer, a throw-away PostgreSQL, and the test suite:
-# the unit, loader, CLI and PostgreSQL tests under the sanitizers, each libFuzzer target for 20 s
+# with AddressSanitizer and UndefinedBehaviorSanitizer, a throw-away PostgreSQL and MariaDB, and the test suite:
+# the unit, loader, CLI, PostgreSQL and MariaDB tests under the sanitizers, each libFuzzer target for 20 s
 # (clang), then everything on the plain build. CTest's summary is the last thing it prints; the
-# server is stopped however the run ends.
+# servers are stopped however the run ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scripts/install-deps.sh
 scripts/build.sh build -DRETORT_BUILD_TESTS=ON -DRETORT_WERROR=ON
 scripts/build.sh build-asan -DRETORT_BUILD_TESTS=ON -DRETORT_WERROR=ON -DRETORT_SANITIZE=ON
+# The servers are stopped however the run ends, each once it was started.
+stop_servers() {
+  [ -n "${RETORT_TEST_PGTMP:-}" ] && "$root/scripts/pg-stop.sh" "$RETORT_TEST_PGTMP"
+  [ -n "${RETORT_TEST_MYTMP:-}" ] && "$root/scripts/mariadb-stop.sh" "$RETORT_TEST_MYTMP"
+  return 0
+}
+trap stop_servers EXIT
 eval "$(scripts/pg-start.sh)"
-trap '"$root/scripts/pg-stop.sh" "$RETORT_TEST_PGTMP"' EXIT
+eval "$(scripts/mariadb-start.sh)"
 # Under the sanitizers: everything but the install test and the Alembic and splitter comparisons,
 # which add nothing the sanitizers could see that the others do not.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

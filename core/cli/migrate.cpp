@@ -68,9 +68,10 @@ int migrate(context& ctx, direction dir) {
       ("atomic", po::bool_switch(), "run the whole plan in one transaction")
       ("dry-run", po::bool_switch(), "read the database's heads and print the plan, changing nothing")
       ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended")
-      ("resume", po::value<std::string>()->implicit_value("auto"),
-       "go on with a migration an earlier run left partial, from its first statement not done; =rerun or =skip "
-       "for a statement in doubt the catalog cannot answer for")
+      ("resume", po::bool_switch(), "go on with a migration an earlier run left partial, from its first statement not done")
+      ("in-doubt", po::value<std::string>()->default_value("ask"),
+       "with --resume, a statement a killed run may or may not have finished that the catalog cannot answer for: "
+       "ask (stop and say so), rerun it, or skip it as done")
       ("on-failure", po::value<std::string>()->default_value("stop"),
        "stop: leave what took effect and record it as partial; revert: undo it with the operations' inverses "
        "(also what an earlier run left partial)");
@@ -119,6 +120,11 @@ int migrate(context& ctx, direction dir) {
     render_plan(plan, g, db.heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.note(fmt::format("-- dry run against {}: the database is at {}; {} migration(s) to run; nothing is changed",
                          ctx.url().redacted(), join(ids_of(g, db.heads), "base"), plan.size()));
+    for (const auto& p : ctx.store().partials(conn))
+      ctx.note(fmt::format("-- revision {} was left partial by an earlier run ({} of {} statements took effect): the "
+                           "run refuses it without --resume or --on-failure=revert, and the script below shows it whole; "
+                           "`retort current` says more",
+                           p.revision, p.statements_done, p.statements_total));
     const bool missing_tables = !ctx.store().create_sql(&conn).empty();
     ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
     return 0;
@@ -129,13 +135,13 @@ int migrate(context& ctx, direction dir) {
   opts.lock_timeout = ctx.global.lock_timeout;
   opts.url = ctx.url().redacted();
   opts.allow_destructive = vm["allow-destructive"].as<bool>();
-  if (vm.count("resume")) {
-    const auto& how = vm["resume"].as<std::string>();
-    if (how == "auto") opts.resume = resume_mode::resume;
-    else if (how == "rerun") opts.resume = resume_mode::rerun;
-    else if (how == "skip") opts.resume = resume_mode::skip;
-    else throw sdk::error(sdk::error_kind::usage, fmt::format("--resume={}: expected auto, rerun or skip", how));
-  }
+  const auto& in_doubt = vm["in-doubt"].as<std::string>();
+  if (in_doubt != "ask" && in_doubt != "rerun" && in_doubt != "skip")
+    throw sdk::error(sdk::error_kind::usage, fmt::format("--in-doubt={}: expected ask, rerun or skip", in_doubt));
+  if (vm["resume"].as<bool>())
+    opts.resume = in_doubt == "rerun" ? resume_mode::rerun : in_doubt == "skip" ? resume_mode::skip : resume_mode::resume;
+  else if (in_doubt != "ask")
+    throw sdk::error(sdk::error_kind::usage, "--in-doubt goes with --resume");
   const auto& on_failure = vm["on-failure"].as<std::string>();
   if (on_failure != "stop" && on_failure != "revert")
     throw sdk::error(sdk::error_kind::usage, fmt::format("--on-failure={}: expected stop or revert", on_failure));

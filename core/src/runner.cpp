@@ -263,16 +263,19 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
       if (opts.revert_on_failure && s.dir == direction::up) {
         j->failed("failed", redact(describe(err)), opts.lock_timeout);
         try {
-          fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), opts));
+          fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), redact(describe(err)), opts));
         } catch (const sdk::error& e) {
           fmt::format_to(std::back_inserter(msg), "\n{}", e.what());
         }
       } else {
         fmt::format_to(std::back_inserter(msg),
                        "\nStatements 1 to {} took effect and stay applied (the migration is recorded as partial); the "
-                       "version table still says the revision is not applied. Fix the cause, then `retort {} --resume` "
-                       "goes on from statement {}, or `retort revert-partial` undoes statements 1 to {}.",
-                       j->done(), s.dir == direction::up ? "upgrade" : "downgrade", j->done() + 1, j->done());
+                       "version table still says the {} did not happen. Fix the cause, then `retort {} --resume` "
+                       "goes on from statement {}{}.",
+                       j->done(), s.dir == direction::up ? "upgrade" : "downgrade",
+                       s.dir == direction::up ? "upgrade" : "downgrade", j->done() + 1,
+                       s.dir == direction::up ? fmt::format(", or `retort revert-partial` undoes statements 1 to {}", j->done())
+                                              : std::string());
         j->failed("failed", redact(describe(err)), opts.lock_timeout);
       }
     } else if (j) {
@@ -401,15 +404,18 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
     const step& s = *it;
     const std::string verb = s.dir == direction::up ? "upgrade" : "downgrade";
     if (opts.revert_on_failure && s.dir == direction::up) {
-      revert(s, p.id, p.statements_done, opts);
+      revert(s, p.id, p.statements_done, p.error, opts);
       continue;
     }
     const std::string told = describe_partial(g_, p, &s, conn_);
     if (opts.resume == resume_mode::refuse)
       throw sdk::error(sdk::error_kind::usage,
                        fmt::format("{}\nretort does not guess. Fix the cause, then go on from there with `retort {} "
-                                   "--resume`; or undo what took effect with `retort revert-partial`{}.",
-                                   told, verb, s.dir == direction::up ? " (or `retort upgrade --on-failure=revert`)" : ""));
+                                   "--resume`{}.",
+                                   told, verb,
+                                   s.dir == direction::up ? "; or undo what took effect with `retort revert-partial` (or "
+                                                            "`retort upgrade --on-failure=revert`)"
+                                                          : ""));
     // The statements that ran must be the ones the file still says.
     const std::size_t done = std::min(p.statements_done, s.statements.size());
     if (p.statements_done > s.statements.size() || (done > 0 && p.statements_checksum.empty()) ||
@@ -434,7 +440,7 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
         if (e == effect::unknown)
           throw sdk::error(sdk::error_kind::usage,
                            fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} "
-                                       "--resume=skip` if it took effect or `retort {} --resume=rerun` if it did not.",
+                                       "--resume --in-doubt=skip` if it took effect or `retort {} --resume --in-doubt=rerun` if it did not.",
                                        told, verb, verb));
       }
       if (e == effect::took) {
@@ -449,9 +455,16 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
   return out;
 }
 
-std::string runner::revert(const step& s, const std::string& journal_id, std::size_t done, const run_options& opts) {
+std::string runner::revert(const step& s, const std::string& journal_id, std::size_t done,
+                           const std::optional<std::string>& cause, const run_options& opts) {
   const migration& m = g_.at(s.r);
   const partial_undo undo = undo_partial(s, done, g_, d_, catalog_);
+  // All or nothing: a half-undone migration would be on record as neither.
+  if (!undo.kept.empty())
+    throw sdk::error(sdk::error_kind::database,
+                     fmt::format("revision {} cannot be reverted by retort, so nothing was undone: {}. Undo statements "
+                                 "1 to {} by hand, then `retort revert-partial --by-hand` records it as reverted.",
+                                 m.id, join(undo.kept, "; "), done));
   // The inverses, committed as the database allows: together where its DDL is transactional.
   for (const segment& seg : segments_of(undo.statements, true, d_.caps())) {
     if (seg.transaction) conn_.begin(opts.lock_timeout);
@@ -464,28 +477,29 @@ std::string runner::revert(const step& s, const std::string& journal_id, std::si
                                              describe(e)));
     }
   }
-  std::string said = undo.kept.empty()
-                         ? fmt::format("Reverted revision {}: undid statements 1 to {} ({} statement(s) run).", m.id,
-                                       done, undo.statements.size())
-                         : fmt::format("Reverted revision {} in part: undid what has an inverse ({} statement(s) run); "
-                                       "not undone, revert by hand: {}.",
-                                       m.id, undo.statements.size(), join(undo.kept, "; "));
+  const std::string said = fmt::format("Reverted revision {}: undid statements 1 to {} ({} statement(s) run).", m.id,
+                                       done, undo.statements.size());
+  mark_reverted(journal_id, done, cause, said, opts);
+  return said;
+}
+
+void runner::mark_reverted(const std::string& journal_id, std::size_t done, const std::optional<std::string>& cause,
+                           const std::string& said, const run_options& opts) {
+  // The row keeps why the migration stopped, and says how it was undone.
   conn_.begin(opts.lock_timeout);
   try {
-    write_one(conn_, store_.finish_sql(journal_id, "reverted", 0, done, said));
+    write_one(conn_, store_.finish_sql(journal_id, "reverted", 0, done, cause ? *cause + "\n" + said : said));
     conn_.commit();
   } catch (...) {
     rollback_quietly();
     throw;
   }
-  if (!undo.kept.empty()) throw sdk::error(sdk::error_kind::database, said);
-  return said;
 }
 
-std::vector<std::string> runner::revert_partials(const run_options& opts) {
+std::vector<std::string> runner::revert_partials(const run_options& opts, bool by_hand) {
   held_lock lock(conn_, lock_key(store_), opts.lock_timeout);
+  ensure_tables(opts);
   const version_rows db = read_rows();
-  tables_exist_ = true;
   std::vector<std::string> out;
   for (const partial_row& p : store_.partials(conn_)) {
     auto s = partial_step(g_, d_, catalog_, opts.defaults, db.heads, p);
@@ -499,7 +513,13 @@ std::vector<std::string> runner::revert_partials(const run_options& opts) {
                        fmt::format("revision {} was left partial by a downgrade; finish it with `retort downgrade "
                                    "--resume`",
                                    p.revision));
-    out.push_back(revert(*s, p.id, p.statements_done, opts));
+    if (by_hand) {
+      const std::string said = fmt::format("Recorded revision {} as reverted by hand.", p.revision);
+      mark_reverted(p.id, p.statements_done, p.error, said, opts);
+      out.push_back(said);
+    } else {
+      out.push_back(revert(*s, p.id, p.statements_done, p.error, opts));
+    }
   }
   return out;
 }
@@ -652,12 +672,29 @@ run_result runner::stamp(const std::function<std::vector<rev>(const std::vector<
   return out;
 }
 
+namespace {
+/// A statement as a script holds it: terminated, and, where the database's client would cut it at
+/// a `;` inside (a MySQL trigger body), between DELIMITER lines, when the dialect's own splitter
+/// reads that back as the one statement.
+std::string scripted(const sdk::dialect& d, const std::string& sql) {
+  std::string plain = terminated(sql);
+  if (sql.find(';') == std::string::npos) return plain;
+  try {
+    if (d.split_statements(plain).size() == 1) return plain;
+    std::string wrapped = "DELIMITER $$\n" + sql + "\n$$\nDELIMITER ;";
+    if (d.split_statements(wrapped) == std::vector<std::string>{sql}) return wrapped;
+  } catch (const sdk::error&) {  // the splitter has no DELIMITER: the script keeps the plain form
+  }
+  return plain;
+}
+}  // namespace
+
 std::string offline_script(const revision_graph& g, const sdk::dialect& d, const version_store& store,
                            const std::vector<step>& plan, bool atomic, bool create_tables,
                            const std::vector<std::string>* rows) {
   if (atomic) refuse_segments_in_atomic(g, plan);
   std::string out;
-  auto emit = [&](const std::string& sql) { fmt::format_to(std::back_inserter(out), "{}\n", terminated(sql)); };
+  auto emit = [&](const std::string& sql) { fmt::format_to(std::back_inserter(out), "{}\n", scripted(d, sql)); };
   if (create_tables) {
     for (const auto& sql : store.create_sql(nullptr)) emit(sql);
     out += "\n";

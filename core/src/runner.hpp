@@ -94,9 +94,10 @@ class runner {
   run_result run(const plan_fn& make_plan, const run_options& opts);
 
   /// Undoes the statements that took effect of each migration an earlier run left partial, with the
-  /// inverses of their operations (`revert-partial`). Returns what it did, one line per migration;
-  /// throws when a statement could not be undone, after undoing the others.
-  std::vector<std::string> revert_partials(const run_options& opts);
+  /// inverses of their operations (`revert-partial`), or, `by_hand`, records that the user undid
+  /// them. Returns what it did, one line per migration; throws, undoing nothing of a migration, when
+  /// a statement of it has no inverse.
+  std::vector<std::string> revert_partials(const run_options& opts, bool by_hand = false);
 
   /// Sets the version table to `target` without running migrations (`stamp`).
   /// With `purge`, every row goes first, even ones the graph does not know.
@@ -116,7 +117,11 @@ class runner {
   /// points, by plan index) or reverted first, as `opts` says.
   std::map<std::size_t, resume_point> meet_partials(const std::vector<step>& plan, const run_options& opts);
   /// Undoes statements 1..done of `s` and marks the journal row `reverted`: the line to report.
-  std::string revert(const step& s, const std::string& journal_id, std::size_t done, const run_options& opts);
+  std::string revert(const step& s, const std::string& journal_id, std::size_t done,
+                     const std::optional<std::string>& cause, const run_options& opts);
+  /// The journal row says `reverted`, keeping the `cause` it stopped for.
+  void mark_reverted(const std::string& journal_id, std::size_t done, const std::optional<std::string>& cause,
+                     const std::string& said, const run_options& opts);
   /// Runs one step's statements, version-table update and history row. Not journaled: in the
   /// transaction the caller opened, committed here unless `atomic`. Journaled: segment by segment
   /// (from `from` when resumed). `rows` are the version table's rows before the step, and after it

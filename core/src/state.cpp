@@ -81,6 +81,13 @@ std::string version_store::qualified(const std::string& table) const {
                          : fmt::format("{}.{}", d_.quote_identifier(schema_), d_.quote_identifier(table));
 }
 
+std::string version_store::with_schema(std::string sql, const std::string& table) const {
+  // An operation names a table, not a schema: qualify the name the statement makes or changes.
+  if (auto at = sql.find(d_.quote_identifier(table)); at != std::string::npos && !schema_.empty())
+    sql.replace(at, d_.quote_identifier(table).size(), qualified(table));
+  return sql;
+}
+
 bool version_store::exists(sdk::connection& conn, const std::string& table) const {
   return conn.find_table(schema_, table).exists;
 }
@@ -90,12 +97,7 @@ std::vector<std::string> version_store::create_sql(sdk::connection* conn) const 
   sdk::schema none;
   for (const auto& def : {version_table_def(version_table_), history_table_def(history_table_)}) {
     if (conn && exists(*conn, def.name)) continue;
-    for (auto& s : d_.render(sdk::ops::create_table{def}, none)) {
-      // The operation names a table, not a schema: qualify the name the statement creates.
-      if (auto at = s.sql.find(d_.quote_identifier(def.name)); at != std::string::npos && !schema_.empty())
-        s.sql.replace(at, d_.quote_identifier(def.name).size(), qualified(def.name));
-      out.push_back(std::move(s.sql));
-    }
+    for (auto& s : d_.render(sdk::ops::create_table{def}, none)) out.push_back(with_schema(s.sql, def.name));
   }
   return out;
 }
@@ -151,24 +153,25 @@ std::string version_store::progress_sql(const std::string& id, std::size_t state
                      statements_done, c("statements_checksum"), d_.quote_literal(checksum), c("id"), id);
 }
 
-std::vector<std::string> version_store::upgrade_sql(sdk::connection& conn) const {
-  if (!exists(conn, history_table_)) return {};
+bool version_store::has_statements_checksum(sdk::connection& conn) const {
   try {
     conn.query(fmt::format("SELECT {} FROM {} WHERE 1 = 0", d_.quote_identifier("statements_checksum"),
                            qualified(history_table_)));
-    return {};
-  } catch (const sdk::error&) {  // a table from before the column: add it
-    sdk::column c;
-    c.name = "statements_checksum";
-    c.type = "string(64)";
-    std::vector<std::string> out;
-    for (auto& st : d_.render(sdk::ops::add_column{history_table_, c}, sdk::schema{})) {
-      if (auto at = st.sql.find(d_.quote_identifier(history_table_)); at != std::string::npos && !schema_.empty())
-        st.sql.replace(at, d_.quote_identifier(history_table_).size(), qualified(history_table_));
-      out.push_back(std::move(st.sql));
-    }
-    return out;
+    return true;
+  } catch (const sdk::error&) {  // a table from before the column
+    return false;
   }
+}
+
+std::vector<std::string> version_store::upgrade_sql(sdk::connection& conn) const {
+  if (!exists(conn, history_table_) || has_statements_checksum(conn)) return {};
+  sdk::column c;
+  c.name = "statements_checksum";
+  c.type = "string(64)";
+  std::vector<std::string> out;
+  for (auto& st : d_.render(sdk::ops::add_column{history_table_, c}, sdk::schema{}))
+    out.push_back(with_schema(st.sql, history_table_));
+  return out;
 }
 
 std::vector<partial_row> version_store::partials(sdk::connection& conn) const {
@@ -176,11 +179,14 @@ std::vector<partial_row> version_store::partials(sdk::connection& conn) const {
   if (!exists(conn, history_table_)) return out;
   auto c = [&](const char* n) { return d_.quote_identifier(n); };
   const std::string h = qualified(history_table_);
+  // A table from before statements_checksum (a read command does not add it): its partial rows
+  // cannot be resumed, but they are still shown.
+  const std::string checksum = has_statements_checksum(conn) ? c("statements_checksum") : "NULL";
   const auto rows = conn.query(fmt::format(
       "SELECT {0}, {1}, {2}, {3}, {4}, {5}, {6} FROM {7} WHERE {8} = 'partial' AND {0} IN (SELECT MAX({0}) FROM {7} "
       "GROUP BY {1}) ORDER BY {0}",
-      c("id"), c("revision"), c("direction"), c("statements_done"), c("statements_total"), c("statements_checksum"),
-      c("error"), h, c("status")));
+      c("id"), c("revision"), c("direction"), c("statements_done"), c("statements_total"), checksum, c("error"), h,
+      c("status")));
   for (const auto& r : rows) {
     partial_row p;
     p.id = r[0].value_or("");

@@ -90,6 +90,9 @@ class version_store {
 
  private:
   bool exists(sdk::connection& conn, const std::string& table) const;
+  bool has_statements_checksum(sdk::connection& conn) const;
+  /// `sql`, rendered for one of retort's tables, with the table's name qualified by the schema.
+  std::string with_schema(std::string sql, const std::string& table) const;
 
   const sdk::dialect& d_;
   std::string version_table_, history_table_, schema_;

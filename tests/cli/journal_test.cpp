@@ -53,6 +53,8 @@ TEST_F(journal, a_failure_at_statement_3_of_5_is_recorded_and_resumed_after_the_
   EXPECT_TRUE(contains(r.out, "\"partial\": [{\"revision\": \"a1\", \"direction\": \"up\", \"statements_done\": 2, "
                               "\"statements_total\": 5"))
       << r.out;
+  r = retort({"upgrade", "--dry-run"});
+  EXPECT_TRUE(contains(r.err, "revision a1 was left partial by an earlier run (2 of 5 statements took effect)")) << r.err;
   // The next run refuses to guess, changing nothing.
   r = retort({"upgrade"});
   EXPECT_EQ(r.code, 2) << r.err;
@@ -119,8 +121,9 @@ TEST_F(journal, on_failure_revert_on_the_next_run_reverts_the_partial_one_first)
   EXPECT_EQ(journal_rows(), (std::vector<std::string>{"reverted 2/5", "applied 5/5"}));
 }
 
-TEST_F(journal, what_has_no_inverse_is_named_and_left) {
-  // Statement 1 is raw SQL: revert-partial undoes statement 2 and says statement 1 stays.
+TEST_F(journal, what_has_no_inverse_is_named_and_nothing_is_undone_until_done_by_hand) {
+  // Statement 1 is raw SQL: retort cannot undo it, so it undoes nothing (a half-undone migration
+  // would be on record as neither) and says how to go on.
   migration("1_a1.toml", "revision = \"a1\"\ndown_revision = \"\"\ntransactional = false\n"
                          "[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE raw (id INTEGER)\"\n"
                          "[[upgrade]]\nop = \"create_table\"\ntable = \"t2\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n"
@@ -128,19 +131,31 @@ TEST_F(journal, what_has_no_inverse_is_named_and_left) {
   ASSERT_EQ(retort({"upgrade"}).code, 1);
   auto r = retort({"revert-partial"});
   EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_TRUE(contains(r.err, "not undone, revert by hand: statement 1 (sql): the operation has no inverse")) << r.err;
-  EXPECT_EQ(schema(), std::vector<std::string>{"table raw"});
+  EXPECT_TRUE(contains(r.err, "cannot be reverted by retort, so nothing was undone: statement 1 (sql): the operation "
+                              "has no inverse"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "`retort revert-partial --by-hand`")) << r.err;
+  EXPECT_EQ(schema(), (std::vector<std::string>{"table raw", "table t2"}));
+  EXPECT_EQ(journal_rows(), std::vector<std::string>{"partial 2/3"});
+  // Undone by hand, and recorded: the row keeps why the migration stopped.
+  exec(db, "DROP TABLE raw; DROP TABLE t2");
+  r = retort({"revert-partial", "--by-hand"});
+  ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(journal_rows(), std::vector<std::string>{"reverted 2/3"});
+  EXPECT_TRUE(contains(column(db, "SELECT error FROM retort_history").at(0), "no such table: nowhere"));
+  EXPECT_FALSE(contains(retort({"current"}).err, "left partial"));
 }
 
 TEST_F(journal, the_options_are_checked) {
   migration("1_a1.toml", five_steps(fixed));
-  EXPECT_EQ(retort({"upgrade", "--resume=maybe"}).code, 2);
+  EXPECT_EQ(retort({"upgrade", "--resume", "--in-doubt=maybe"}).code, 2);
   EXPECT_EQ(retort({"upgrade", "--on-failure=explode"}).code, 2);
   EXPECT_EQ(retort({"upgrade", "--resume", "--on-failure=revert"}).code, 2);
   EXPECT_TRUE(tables(db).empty() || versions().empty());
-  // With nothing partial, --resume is an ordinary run.
-  ASSERT_EQ(retort({"upgrade", "--resume"}).code, 0);
+  EXPECT_EQ(retort({"upgrade", "--in-doubt=skip"}).code, 2);  // only with --resume
+  // With nothing partial, --resume is an ordinary run; the target stays a target.
+  auto r = retort({"upgrade", "--resume", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
 }
 
@@ -161,7 +176,7 @@ TEST_F(journal, an_offline_script_that_stops_part_way_leaves_the_journal_resume_
   r = retort({"upgrade", "--resume"});
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_TRUE(contains(r.err, "statement 3 may or may not have taken effect")) << r.err;
-  r = retort({"upgrade", "--resume=rerun"});
+  r = retort({"upgrade", "--resume", "--in-doubt=rerun"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
   EXPECT_EQ(journal_rows(), (std::vector<std::string>{"partial 2/5", "applied 5/5"}));
@@ -172,6 +187,24 @@ TEST_F(journal, an_offline_script_that_stops_part_way_leaves_the_journal_resume_
   ASSERT_EQ(shell.code, 0) << shell.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
   EXPECT_EQ(journal_rows(), std::vector<std::string>{"applied 5/5"});
+}
+
+TEST_F(journal, a_history_table_from_before_statements_checksum_is_read_and_brought_up_to_date) {
+  fail_at_third();
+  // As an earlier retort left it: no statements_checksum column.
+  exec(db, "ALTER TABLE retort_history DROP COLUMN statements_checksum");
+  auto r = retort({"current"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "statements 1 to 2 of 5 took effect")) << r.err;
+  // A run adds the column; the partial row has no checksum to check, so it cannot be resumed.
+  migration("1_a1.toml", five_steps(fixed));
+  r = retort({"upgrade", "--resume"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "recorded without their checksum")) << r.err;
+  EXPECT_EQ(column(db, "SELECT count(*) FROM pragma_table_info('retort_history') WHERE name = 'statements_checksum'"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(retort({"revert-partial"}).code, 0);
+  EXPECT_TRUE(schema().empty());
 }
 
 }  // namespace

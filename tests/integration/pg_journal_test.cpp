@@ -128,11 +128,15 @@ TEST_F(pg_journal, thirty_thousand_statements_leave_one_journal_row_and_no_bloat
   auto r = retort({"upgrade"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(rows("SELECT status || ' ' || statements_done FROM retort_history"), std::vector<std::string>{"applied 30000"});
-  // One page when nothing else holds back pruning; 30 000 versions of the row would be ~7 MB. A
-  // snapshot another test's session holds on the server can keep some versions a while.
-  const auto size = rows("SELECT pg_relation_size('retort_history')");
-  ASSERT_EQ(size.size(), 1u);
-  EXPECT_LT(std::stol(size[0]), 1 << 20) << size[0] << " bytes";
+  // The row stays the same size however many statements it counts (a chained checksum, not a list
+  // of hashes, which is what grew Atlas's table to 30 GB): each version is ~200 bytes, and
+  // heap-only updates let PostgreSQL prune them as it goes, to one 8 KB page on a quiet server. With
+  // another session holding back the horizon they wait for VACUUM; even then the table stays
+  // linear in the statements, a few MB at most.
+  EXPECT_EQ(rows("SELECT pg_column_size(h.*) < 400 FROM retort_history h"), std::vector<std::string>{"t"});
+  const auto size = rows("SELECT pg_relation_size('retort_history')").at(0);
+  EXPECT_LT(std::stol(size), 16 << 20) << size << " bytes";
+  std::cout << "30 000 journaled statements: retort_history is " << size << " bytes\n";
 }
 
 }  // namespace

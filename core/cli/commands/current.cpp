@@ -66,7 +66,8 @@ int cmd_current(context& ctx) {
                                 heads, p);
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
     ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, conn)) << "\n  Go on with `retort "
-            << verb << " --resume` once the cause is fixed, or undo it with `retort revert-partial`.\n";
+            << verb << " --resume` once the cause is fixed"
+            << (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") << ".\n";
     if (!running.empty())
       ctx.err << "  The lock is taken, so a statement may still be running and what took effect may change: "
               << redact(running) << "\n";

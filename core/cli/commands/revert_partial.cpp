@@ -12,13 +12,15 @@ namespace po = boost::program_options;
 
 int cmd_revert_partial(context& ctx) {
   po::options_description own("retort revert-partial");
-  ctx.parse(own, {});
+  own.add_options()("by-hand", po::bool_switch(),
+                    "record that the statements were undone by hand (for what has no inverse), running nothing");
+  auto vm = ctx.parse(own, {});
   run_options opts;
   opts.lock_timeout = ctx.global.lock_timeout;
   opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
   opts.url = ctx.url().redacted();
   runner rn(ctx.graph(), ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
-  const auto said = rn.revert_partials(opts);
+  const auto said = rn.revert_partials(opts, vm["by-hand"].as<bool>());
   for (const auto& line : said) ctx.note(redact(line));
   if (said.empty()) ctx.note("Nothing to revert: no migration was left partial.");
   return 0;

@@ -62,4 +62,12 @@ class sqlite_renderer final : public sdk::op_renderer {
   std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before) const override;
 };
 
+/// The type lives in each column that uses it, as ENUM('a', 'b'): creating it makes nothing, and
+/// adding or removing a value restates each such column (MODIFY COLUMN, through the dialect's own
+/// alter_column) with the new list.
+class mysql_renderer final : public sdk::op_renderer {
+ public:
+  std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before) const override;
+};
+
 }  // namespace retort_enum

@@ -14,6 +14,7 @@ void register_plugin(retort::sdk::registry& r) {
     // The dialects it renders on: the planner refuses any other before anything runs.
     r.add_renderer(op, "postgresql", std::make_unique<postgres_renderer>());
     r.add_renderer(op, "sqlite", std::make_unique<sqlite_renderer>());
+    r.add_renderer(op, "mysql", std::make_unique<mysql_renderer>());
   }
 }
 

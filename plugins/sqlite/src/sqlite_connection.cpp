@@ -7,10 +7,19 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace retort_sqlite {
 namespace {
@@ -42,7 +51,10 @@ sqlite_connection::sqlite_connection(const sdk::url& where) : path_(where.databa
   }
 }
 
-sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
+sqlite_connection::~sqlite_connection() {
+  sqlite3_close_v2(db_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 void sqlite_connection::fail(int rc, std::string_view sql) const {
   std::string msg = "SQLite error: ";
@@ -120,6 +132,35 @@ std::vector<sdk::row> sqlite_connection::query(std::string_view sql, const std::
 
 void sqlite_connection::lock(std::string_view, std::chrono::milliseconds timeout) {
   sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  struct stat st {};
+  // An in-memory database, or a file not made yet: BEGIN IMMEDIATE serialises its first run.
+  if (lock_fd_ >= 0 || path_.empty() || path_ == ":memory:" || ::stat(path_.c_str(), &st) != 0) return;
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("retort-sqlite-" + std::to_string(st.st_dev) + "-" + std::to_string(st.st_ino) + ".lock");
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // a temporary directory that cannot hold it: transactions still serialise writers
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      ::close(fd);
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      throw sdk::error(sdk::error_kind::lock, "another retort run holds the lock on SQLite database " + path_ +
+                                                  " (" + file.string() + "); waited " +
+                                                  std::to_string(timeout.count() / 1000.0).substr(0, 5) +
+                                                  " s (raise --lock-timeout to wait longer)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  lock_fd_ = fd;
+}
+
+void sqlite_connection::unlock(std::string_view) {
+  if (lock_fd_ < 0) return;
+  ::close(lock_fd_);  // the flock goes with it
+  lock_fd_ = -1;
 }
 
 void sqlite_connection::begin(std::chrono::milliseconds timeout) {

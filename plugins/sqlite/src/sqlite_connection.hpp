@@ -10,9 +10,10 @@ namespace retort_sqlite {
 
 namespace sdk = retort::sdk;
 
-/// Writers are serialised by `BEGIN IMMEDIATE` (with the busy timeout as the lock timeout), so
-/// `lock()` has nothing to do. Inside a migration's transaction foreign keys are checked once, at
-/// commit (PRAGMA foreign_key_check), so a table rebuild does not cascade into its children.
+/// Writers are serialised by `BEGIN IMMEDIATE` (with the busy timeout as the lock timeout), and a
+/// run by `lock()`, a file lock beside SQLite's own. Inside a migration's transaction foreign keys
+/// are checked once, at commit (PRAGMA foreign_key_check), so a table rebuild does not cascade into
+/// its children.
 class sqlite_connection final : public sdk::connection {
  public:
   explicit sqlite_connection(const sdk::url& where);
@@ -23,10 +24,13 @@ class sqlite_connection final : public sdk::connection {
   void begin(std::chrono::milliseconds timeout) override;
   void commit() override;
   void rollback() override;
-  /// Writers are serialised by BEGIN IMMEDIATE; the lock's timeout becomes the busy timeout, so
-  /// every statement of the run waits for another writer that long.
+  /// SQLite's own locks last a transaction, and a journaled migration commits part by part: for
+  /// the whole run, an exclusive flock on a file of its own in the temporary directory, named by
+  /// the database file's device and inode (never on the database file: closing a second
+  /// descriptor of it would drop SQLite's POSIX locks). The timeout also becomes the busy timeout,
+  /// so every statement of the run waits for another writer that long.
   void lock(std::string_view, std::chrono::milliseconds timeout) override;
-  void unlock(std::string_view) override {}
+  void unlock(std::string_view) override;
   void set_lock_wait(std::chrono::milliseconds timeout) override;
   /// Always the `main` schema: a TEMP table of the same name cannot shadow it.
   sdk::table_place find_table(std::string_view schema, std::string_view name) override;
@@ -38,6 +42,7 @@ class sqlite_connection final : public sdk::connection {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  int lock_fd_ = -1;  ///< the run's lock file, while held
 };
 
 }  // namespace retort_sqlite

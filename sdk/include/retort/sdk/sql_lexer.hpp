@@ -22,6 +22,9 @@ struct sql_syntax {
   bool backtick_identifiers = false;   ///< MySQL, SQLite: `` `name` ``
   bool bracket_identifiers = false;    ///< SQLite: `[name]`
   bool hash_comments = false;          ///< MySQL: `#` to the end of the line
+  /// MySQL: `--` starts a comment only before a space or control character (or at the end), so
+  /// `1--1` is one minus minus one.
+  bool dash_comments_need_space = false;
   /// The sqlite3 shell: a line starting with `#` before a statement is a comment.
   bool hash_lines_between_statements = false;
   /// What else keeps a `;` from ending a statement.
@@ -35,6 +38,12 @@ struct sql_syntax {
     sql_syntax s;
     s.nested_block_comments = s.dollar_quotes = s.escape_strings = true;
     s.block_rule = blocks::psql;
+    return s;
+  }
+  /// MySQL and MariaDB; `DELIMITER` is the dialect's own (a client command, not SQL).
+  static sql_syntax mysql() {
+    sql_syntax s;
+    s.backslash_escapes = s.backtick_identifiers = s.hash_comments = s.dash_comments_need_space = true;
     return s;
   }
   static sql_syntax sqlite() {
@@ -97,6 +106,13 @@ class sql_lexer {
 
   bool at(std::string_view p) const { return s_.compare(i_, p.size(), p) == 0; }
 
+  /// At `--`: whether it starts a comment under this syntax.
+  bool dash_comment() const {
+    if (!syn_.dash_comments_need_space || i_ + 2 >= s_.size()) return true;
+    const auto n = static_cast<unsigned char>(s_[i_ + 2]);
+    return std::isspace(n) || std::iscntrl(n);
+  }
+
   /// Past the closing `close` of a quoted run opened at i_; doubled closers stay inside.
   void quoted(char close, bool backslash, const char* what) {
     for (++i_;; ++i_) {
@@ -122,7 +138,7 @@ class sql_lexer {
       while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
       return sql_token_kind::space;
     }
-    if (at("--") || (syn_.hash_comments && c == '#')) {
+    if ((at("--") && dash_comment()) || (syn_.hash_comments && c == '#')) {
       auto nl = s_.find('\n', i_);
       i_ = nl == std::string_view::npos ? s_.size() : nl;  // the newline is space, not comment
       return sql_token_kind::line_comment;

@@ -1,0 +1,145 @@
+// mysql_test.cpp — the MySQL dialect against a real MariaDB: URL handling and connection errors
+// (the password never shown, the server's error number kept), a script with DELIMITER blocks run
+// online, and MySQL's own spellings (ENUM-free types, prefix indexes) accepted by the server.
+#include "mysql_fixture.hpp"
+
+#include <chrono>
+#include <thread>
+
+using namespace retort_test;
+
+namespace {
+
+TEST_F(my, a_wrong_password_is_refused_with_the_servers_words_and_without_the_password) {
+  std::string bad = url;
+  bad.replace(bad.find(":" + password + "@"), password.size() + 2, ":wrong-pw-4711@");
+  auto r = run(dir.path(), {"--url", bad, "upgrade", "head"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "cannot connect to mysql://retort:***@" + host)) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "Access denied for user 'retort'")) << r.err;
+  EXPECT_FALSE(my_contains(r.all(), "wrong-pw-4711")) << r.all();
+}
+
+TEST_F(my, an_unknown_url_parameter_is_refused_naming_it) {
+  auto r = run(dir.path(), {"--url", url + "?charset=utf8mb4&sslmod=require", "upgrade", "head"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "the URL parameter 'sslmod' is not one the mysql dialect knows")) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "ssl_mode")) << r.err;
+  EXPECT_FALSE(my_contains(r.all(), password)) << r.all();
+}
+
+TEST_F(my, ssl_mode_required_is_refused_by_a_server_without_tls) {
+  // The test server has no TLS set up (@@have_ssl is DISABLED).
+  for (const char* mode : {"required", "verify_ca"}) {
+    auto r = run(dir.path(), {"--url", url + "?ssl_mode=" + mode, "upgrade", "head"});
+    EXPECT_EQ(r.code, 1) << mode << ": " << r.err;
+    EXPECT_TRUE(my_contains(r.err, "cannot connect to mysql://retort:***@")) << r.err;
+  }
+  EXPECT_EQ(run(dir.path(), {"--url", url + "?sslmode=preferred", "upgrade", "head"}).code, 0);
+}
+
+TEST_F(my, the_mariadb_scheme_and_a_driver_suffix_reach_the_same_dialect) {
+  write(dir / "migrations/versions/1_a.toml", create_table_migration("a1", "", "things"));
+  std::string alias = url;
+  alias.replace(0, alias.find("://"), "mariadb+pymysql");
+  auto r = run(dir.path(), {"--url", alias, "upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  r = run(dir.path(), {"--url", alias, "current", "-v"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(my_contains(r.all(), "MariaDB")) << r.all();
+}
+
+TEST_F(my, an_sql_migration_with_delimiter_blocks_runs_as_the_mysql_client_would_run_it) {
+  write(dir / "migrations/versions/1_t.sql",
+        "-- retort:revision t1\n-- retort:upgrade\n"
+        "/*!40101 SET @saved_cs_client = @@character_set_client */;\n"
+        "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT, seen INT NOT NULL DEFAULT 0) ENGINE=InnoDB;\n"
+        "# a comment; with a semicolon\n"
+        "DELIMITER //\n"
+        "CREATE TRIGGER notes_seen BEFORE INSERT ON notes FOR EACH ROW\n"
+        "BEGIN\n  SET NEW.seen = NEW.seen + 1;\n  SET NEW.body = CONCAT(NEW.body, ' -- kept; \\'quoted\\'');\nEND //\n"
+        "DELIMITER ;\n"
+        "INSERT INTO notes (id, body) VALUES (1, 'hi');\n"
+        "-- retort:downgrade\nDROP TABLE notes;\n");
+  // Offline, the trigger goes between DELIMITER lines, so the mariadb client runs the script as is.
+  auto r = retort({"upgrade", "head", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(my_contains(r.out, "DELIMITER $$\nCREATE TRIGGER notes_seen")) << r.out;
+  EXPECT_FALSE(my_contains(r.out, "BEGIN;\nCREATE TABLE notes")) << r.out;  // no transaction around DDL
+  write(dir / "up.sql", r.out);
+  auto script = process(dir.path(), {"--no-defaults", "-h", host, "-P", port, "-u", user, db, "-e", "source up.sql"},
+                        {{"MYSQL_PWD", password}}, "mariadb")
+                    .wait();
+  ASSERT_EQ(script.code, 0) << script.err;
+  EXPECT_EQ(rows("SELECT CONCAT(body, '|', seen) FROM notes"), std::vector<std::string>{"hi -- kept; 'quoted'|1"});
+  EXPECT_EQ(versions(), std::vector<std::string>{"t1"});
+  EXPECT_EQ(rows("SELECT CONCAT(status, ' ', statements_done) FROM retort_history"), std::vector<std::string>{"applied 4"});
+  ASSERT_EQ(retort({"downgrade", "base"}).code, 0);
+  r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT CONCAT(body, '|', seen) FROM notes"), std::vector<std::string>{"hi -- kept; 'quoted'|1"});
+  r = retort({"downgrade", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'notes'"),
+            std::vector<std::string>{"0"});
+}
+
+TEST_F(my, neutral_types_and_indexes_on_text_are_what_the_server_takes) {
+  write(dir / "migrations/versions/1_d.toml", R"toml(revision = "d1"
+[[upgrade]]
+op = "create_table"
+table = "docs"
+columns = [
+  { name = "id", type = "bigint", primary_key = true, autoincrement = true },
+  { name = "title", type = "string(255)", nullable = false },
+  { name = "body", type = "text", server_default = "''" },
+  { name = "meta", type = "json" },
+  { name = "flag", type = "boolean", nullable = false, server_default = true },
+  { name = "at", type = "timestamptz", server_default = "CURRENT_TIMESTAMP" },
+  { name = "price", type = "numeric(12, 2)" },
+  { name = "ref", type = "uuid" },
+]
+indexes = [ { name = "ix_docs_body", columns = ["body"] } ]
+uniques = [ { name = "uq_docs_title_body", columns = ["title", "body"] } ]
+)toml");
+  auto r = retort({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(sql_on(db, "INSERT INTO docs (title, meta) VALUES ('a', '{\"k\": 1}')").code, 0);
+  EXPECT_NE(sql_on(db, "INSERT INTO docs (title, meta) VALUES ('b', 'not json')").code, 0) << "JSON is checked";
+  EXPECT_EQ(rows("SELECT CONCAT(flag, '|', body, '|', at IS NOT NULL) FROM docs"), std::vector<std::string>{"1||1"});
+  EXPECT_EQ(rows("SELECT CONCAT(INDEX_NAME, ' ', COLUMN_NAME, ' ', COALESCE(SUB_PART, '-')) FROM information_schema.STATISTICS "
+                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' ORDER BY INDEX_NAME, SEQ_IN_INDEX"),
+            (std::vector<std::string>{"ix_docs_body body 191", "PRIMARY id -", "uq_docs_title_body title -",
+                                      "uq_docs_title_body body 191"}));
+  r = retort({"downgrade", "base"});
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
+TEST_F(my, a_migrations_lock_timeout_stops_a_statement_that_waits_for_another_sessions_lock) {
+  ASSERT_EQ(sql_on(db, "CREATE TABLE held (id INT PRIMARY KEY)").code, 0);
+  write(dir / "migrations/versions/1_h.toml", R"toml(revision = "h1"
+lock_timeout = "1s"
+statement_timeout = "30s"
+[[upgrade]]
+op = "sql"
+sql = "ALTER TABLE held ADD COLUMN x INT"
+)toml");
+  // Another session holds the table while the migration wants to change it.
+  process holder(dir.path(), {"--no-defaults", "-h", host, "-P", port, "-u", user, "-e", "LOCK TABLES held WRITE; SELECT SLEEP(4)", db},
+                 {{"MYSQL_PWD", password}}, "mariadb");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = retort({"upgrade", "head"});
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "Lock wait timeout exceeded")) << r.err;
+  EXPECT_LT(waited, std::chrono::seconds(3)) << "lock_wait_timeout = 1 s, not the server's day";
+  EXPECT_EQ(holder.wait().code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{});
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'held'"),
+            std::vector<std::string>{"1"})
+      << "the ALTER did not run";
+}
+
+}  // namespace
