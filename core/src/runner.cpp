@@ -28,7 +28,10 @@ std::string shorten(const std::string& sql, std::size_t max = 300) {
 
 std::string describe(const sdk::error& e) {
   std::string out = e.what();
-  if (!e.sqlstate().empty()) fmt::format_to(std::back_inserter(out), " [SQLSTATE {}]", e.sqlstate());
+  // The server's own error number beside the SQLSTATE where it gives both (MySQL's 1146, 42S02).
+  if (!e.sqlstate().empty())
+    fmt::format_to(std::back_inserter(out), " [SQLSTATE {}{}]", e.sqlstate(),
+                   e.native_code() ? fmt::format(", error {}", e.native_code()) : std::string());
   if (e.sqlstate() == "2D000")  // invalid_transaction_termination: a procedure or DO block that COMMITs
     out += "\nA procedure or DO block that commits cannot run inside the migration's transaction: mark the "
            "migration `transactional = false` (TOML) or `-- retort:transactional false` (SQL).";

@@ -1,6 +1,6 @@
 // mysql_plugins_test.cpp — the example plugins on MariaDB: an enum type that is a column type
 // (ENUM('a', 'b')), extended and shrunk by restating the columns that use it, and the audit log
-// naming the database without its password.
+// naming the database without its password; the example view operation and the policy hook.
 #include "mysql_fixture.hpp"
 
 using namespace retort_test;
@@ -80,6 +80,30 @@ TEST_F(mysql_plugins, the_audit_log_names_the_database_without_its_password) {
   EXPECT_TRUE(my_contains(log, "\"url\": \"mysql://retort:***@127.0.0.1")) << log;
   EXPECT_TRUE(my_contains(log, "\"dialect\": \"mysql\"")) << log;
   EXPECT_TRUE(my_contains(log, "MODIFY COLUMN `status` ENUM('open', 'archived', 'closed') NOT NULL DEFAULT 'open'")) << log;
+}
+
+TEST_F(mysql_plugins, the_example_view_op_and_the_policy_hook_work_on_mariadb) {
+  // ops-example's create_view renders itself; the policy vetoes the drop that comes after it.
+  project("\"ops-example\", \"policy\"");
+  migration("1_v1.toml", "revision = \"v1\"\ndown_revision = \"\"\n"
+                         "[[upgrade]]\nop = \"create_table\"\ntable = \"people\"\n"
+                         "columns = [ { name = \"id\", type = \"integer\", primary_key = true }, { name = \"age\", type = \"integer\" } ]\n"
+                         "[[upgrade]]\nop = \"create_view\"\nname = \"adults\"\nsql = \"SELECT id FROM people WHERE age >= 18\"\n");
+  migration("2_v2.toml", "revision = \"v2\"\ndown_revision = \"v1\"\n"
+                         "[[upgrade]]\nop = \"drop_column\"\ntable = \"people\"\ncolumn = \"age\"\n"
+                         "[[downgrade]]\nop = \"add_column\"\ntable = \"people\"\ncolumn = { name = \"age\", type = \"integer\" }\n");
+  auto r = retort({"upgrade", "head"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "was vetoed before it ran by hook 'policy'")) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"v1"});
+  EXPECT_EQ(rows("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"),
+            std::vector<std::string>{"adults"});
+  EXPECT_EQ(rows("SELECT CONCAT(revision, ' ', status) FROM retort_history ORDER BY id"),
+            (std::vector<std::string>{"v1 applied", "v2 vetoed"}));
+  // Allowed, the drop runs.
+  r = retort({"upgrade", "head", "--allow-destructive"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"v2"});
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ TEST_F(my, a_wrong_password_is_refused_with_the_servers_words_and_without_the_pa
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(my_contains(r.err, "cannot connect to mysql://retort:***@" + host)) << r.err;
   EXPECT_TRUE(my_contains(r.err, "Access denied for user 'retort'")) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "[SQLSTATE 28000, error 1045]")) << r.err;
   EXPECT_FALSE(my_contains(r.all(), "wrong-pw-4711")) << r.all();
 }
 

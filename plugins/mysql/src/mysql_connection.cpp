@@ -35,10 +35,14 @@ constexpr int cr_server_lost = 2013;
 sdk::error translate(const sql::SQLException& e, const std::string& prefix = {}) {
   const int code = e.getErrorCode();
   const auto kind = code == er_lock_wait_timeout || code == er_lock_nowait ? sdk::error_kind::lock : sdk::error_kind::database;
-  sdk::error out(kind, prefix + e.what());
+  std::string state = e.getSQLStateCStr() ? e.getSQLStateCStr() : "";
+  if (state.size() != 5 || state == "00000") state.clear();
+  // A connection's error is shown as it is; a statement's gets its codes from the runner.
+  std::string message = prefix + e.what();
+  if (!prefix.empty()) message += fmt::format(" [{}error {}]", state.empty() ? "" : "SQLSTATE " + state + ", ", code);
+  sdk::error out(kind, message);
   out.with_native_code(code);
-  const std::string state = e.getSQLStateCStr() ? e.getSQLStateCStr() : "";
-  if (state.size() == 5 && state != "00000") out.with_sqlstate(state);
+  if (!state.empty()) out.with_sqlstate(state);
   return out;
 }
 
