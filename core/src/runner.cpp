@@ -407,7 +407,7 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
     const step& s = *it;
     const std::string verb = s.dir == direction::up ? "upgrade" : "downgrade";
     if (opts.revert_on_failure && s.dir == direction::up) {
-      revert(s, p.id, p.statements_done, p.error, opts);
+      revert(s, p, opts);
       continue;
     }
     const std::string told = describe_partial(g_, p, &s, conn_);
@@ -430,32 +430,49 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
                                    "`retort revert-partial`, or complete it by hand and `retort stamp {}`.",
                                    told, p.statements_done, p.revision));
     resume_point rp{done, p.statements_checksum, {}};
-    if (done < s.statements.size() && alone(s, done)) {
+    const auto taken = statements_taken(s, p, opts.resume);
+    if (!taken)
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} --resume "
+                                   "--in-doubt=skip` if it took effect or `retort {} --resume --in-doubt=rerun` if it "
+                                   "did not.",
+                                   told, verb, verb));
+    if (*taken > done) {
+      rp.checksum = chain_checksum(rp.checksum, s.statements[done].sql);
+      rp.start = done + 1;
+    } else if (done < s.statements.size()) {
+      // A CREATE INDEX CONCURRENTLY that failed or was killed leaves an invalid index behind,
+      // which introspection does not count: with no valid index of the name, what is there is
+      // the husk.
       const std::string& sql = s.statements[done].sql;
-      // Killed: the statement in doubt. Failed: it did not take effect, though a CREATE INDEX
-      // CONCURRENTLY leaves an invalid index behind, which introspection does not count.
-      const std::string cleanup = leftover_cleanup(sql);
-      effect e = effect::did_not;
-      if (!p.error) {
-        e = opts.resume == resume_mode::rerun ? effect::did_not
-            : opts.resume == resume_mode::skip ? effect::took
-                                               : probe(sql, conn_.introspect());
-        if (e == effect::unknown)
-          throw sdk::error(sdk::error_kind::usage,
-                           fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} "
-                                       "--resume --in-doubt=skip` if it took effect or `retort {} --resume --in-doubt=rerun` if it did not.",
-                                       told, verb, verb));
-      }
-      if (e == effect::took) {
-        rp.checksum = chain_checksum(rp.checksum, sql);
-        rp.start = done + 1;
-      } else if (!cleanup.empty() && probe(sql, conn_.introspect()) == effect::did_not) {
-        rp.cleanup = cleanup;  // no valid index of the name: what is there is the husk
-      }
+      if (auto cleanup = leftover_cleanup(sql); !cleanup.empty() && probe(sql, conn_.introspect()) == effect::did_not)
+        rp.cleanup = std::move(cleanup);
     }
     out[static_cast<std::size_t>(it - plan.begin())] = std::move(rp);
   }
   return out;
+}
+
+std::optional<std::size_t> runner::statements_taken(const step& s, const partial_row& p, resume_mode how) {
+  const std::size_t done = std::min(p.statements_done, s.statements.size());
+  // A failed statement did not take effect; one in a transaction went with it when the run died.
+  if (p.error || done == s.statements.size() || !alone(s, done)) return done;
+  const effect e = how == resume_mode::rerun ? effect::did_not
+                   : how == resume_mode::skip ? effect::took
+                                              : probe(s.statements[done].sql, conn_.introspect());
+  if (e == effect::unknown) return std::nullopt;
+  return e == effect::took ? done + 1 : done;
+}
+
+std::string runner::revert(const step& s, const partial_row& p, const run_options& opts) {
+  const auto taken = statements_taken(s, p, resume_mode::resume);
+  if (!taken)
+    throw sdk::error(sdk::error_kind::database,
+                     fmt::format("revision {}: the catalog cannot tell whether statement {} took effect before the run "
+                                 "was interrupted, so nothing was undone. Undo what took effect by hand, then `retort "
+                                 "revert-partial --by-hand` records it as reverted.",
+                                 p.revision, p.statements_done + 1));
+  return revert(s, p.id, *taken, p.error, opts);
 }
 
 std::string runner::revert(const step& s, const std::string& journal_id, std::size_t done,
@@ -521,7 +538,7 @@ std::vector<std::string> runner::revert_partials(const run_options& opts, bool b
       mark_reverted(p.id, p.statements_done, p.error, said, opts);
       out.push_back(said);
     } else {
-      out.push_back(revert(*s, p.id, p.statements_done, p.error, opts));
+      out.push_back(revert(*s, p, opts));
     }
   }
   return out;

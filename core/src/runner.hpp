@@ -116,6 +116,12 @@ class runner {
   /// How the plan meets the migrations earlier runs left partial: refused, resumed (the returned
   /// points, by plan index) or reverted first, as `opts` says.
   std::map<std::size_t, resume_point> meet_partials(const std::vector<step>& plan, const run_options& opts);
+  /// How many statements of `s` the partial row `p` leaves taken effect: those it counts, and the
+  /// one after them when a killed run left it in doubt and the catalog (or `how`) says it did;
+  /// none when the catalog cannot tell.
+  std::optional<std::size_t> statements_taken(const step& s, const partial_row& p, resume_mode how);
+  /// Undoes what the partial row `p` says took effect, the statement in doubt included.
+  std::string revert(const step& s, const partial_row& p, const run_options& opts);
   /// Undoes statements 1..done of `s` and marks the journal row `reverted`: the line to report.
   std::string revert(const step& s, const std::string& journal_id, std::size_t done,
                      const std::optional<std::string>& cause, const run_options& opts);

@@ -139,6 +139,42 @@ TEST_F(my_journal, killed_between_statements_current_says_the_one_in_doubt_took_
   EXPECT_EQ(rows("SELECT COUNT(*) FROM k1"), std::vector<std::string>{"1"});
 }
 
+TEST_F(my_journal, revert_partial_after_a_kill_undoes_the_statement_in_doubt_when_the_catalog_shows_it_ran) {
+  // Statement 2 builds an index on 1 000 000 rows; the runner is killed once statement 1 is on record.
+  // What the journal counted, and the index once the server has finished it, is undone.
+  ASSERT_EQ(sql_on(db, "CREATE TABLE big (id INT PRIMARY KEY, v INT) ENGINE=InnoDB").code, 0);
+  ASSERT_EQ(sql_on(db, "INSERT INTO big SELECT seq, seq % 1000 FROM seq_1_to_1000000").code, 0);
+  migration("1_a1.toml", "revision = \"a1\"\ndown_revision = \"\"\n"
+                         "[[upgrade]]\nop = \"create_table\"\ntable = \"k1\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n"
+                         "[[upgrade]]\nop = \"create_index\"\nname = \"ix_big_v\"\ntable = \"big\"\ncolumns = [\"v\"]\n"
+                         "[[upgrade]]\nop = \"create_table\"\ntable = \"k2\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n");
+  {
+    process victim(dir.path(), {"--url", url, "upgrade"});
+    // Until the journal says statement 1 took effect (the index build is then under way).
+    auto journal_says = [&](const char* sql, const char* value) {
+      for (int i = 0; i < 1000; ++i)
+        if (sql_on(db, sql).out == std::string(value) + "\n") return true;
+      return false;
+    };
+    EXPECT_TRUE(journal_says("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+                             "table_name = 'retort_history'",
+                             "1"));
+    EXPECT_TRUE(journal_says("SELECT COALESCE(MAX(statements_done), 0) FROM retort_history", "1"));
+    ::kill(victim.pid(), SIGKILL);
+    victim.wait();
+  }
+  EXPECT_EQ(journal_rows(), std::vector<std::string>{"a1 partial 1/3"});
+  auto r = retort({"revert-partial"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(tables(), std::vector<std::string>{"big"});
+  EXPECT_TRUE(rows("SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND "
+                   "index_name = 'ix_big_v'")
+                  .empty());
+  EXPECT_TRUE(my_contains(journal_rows().back(), "a1 reverted")) << journal_rows().back();
+  ASSERT_EQ(retort({"upgrade"}).code, 0);  // and from the start, it runs whole
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+}
+
 TEST_F(my_journal, eight_concurrent_runners_apply_each_migration_exactly_once) {
   ASSERT_EQ(sql_on(db, "CREATE TABLE marks (name VARCHAR(20))").code, 0);
   std::string parent;
