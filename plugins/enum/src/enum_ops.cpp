@@ -182,7 +182,7 @@ std::vector<sdk::statement> postgres_renderer::render(const sdk::operation& op, 
   return {};
 }
 
-std::vector<sdk::statement> sqlite_renderer::render(const sdk::operation& op, const sdk::dialect& d,
+std::vector<sdk::statement> column_renderer::render(const sdk::operation& op, const sdk::dialect& d,
                                                     const sdk::schema& before) const {
   const auto& e = dynamic_cast<const enum_op&>(op);
   e.check(before, e.what() == action::add_value || e.what() == action::drop_value);
@@ -196,43 +196,14 @@ std::vector<sdk::statement> sqlite_renderer::render(const sdk::operation& op, co
       return {};
     case action::add_value:
     case action::drop_value: {
-      // Each table with a column of the type is rebuilt, through the dialect's own alter_column,
-      // against the schema with the new values: every such column gets the new list in its CHECK.
-      sdk::schema after = before;
-      e.apply(after);
-      std::vector<sdk::statement> out;
-      for (const auto& [table, cols] : used) {
-        auto stmts = d.render(sdk::ops::alter_column{table, cols.front(), e.type(), {}, {}, {}}, after);
-        out.insert(out.end(), stmts.begin(), stmts.end());
-      }
-      return out;
-    }
-  }
-  return {};
-}
-
-std::vector<sdk::statement> mysql_renderer::render(const sdk::operation& op, const sdk::dialect& d,
-                                                   const sdk::schema& before) const {
-  const auto& e = dynamic_cast<const enum_op&>(op);
-  e.check(before, e.what() == action::add_value || e.what() == action::drop_value);
-  const auto used = users(before, e.type());
-  switch (e.what()) {
-    case action::create: return {};  // nothing to make until a column uses it
-    case action::drop:
-      if (!used.empty())
-        refuse("enum type '{}' is still the type of {}.{}; drop or change that column first", e.type(),
-               used.front().first, used.front().second.front());
-      return {};
-    case action::add_value:
-    case action::drop_value: {
-      // Every column of the type, restated against the schema with the new values. MySQL refuses
-      // to drop a value a row still holds (in strict mode), so no data is silently lost.
+      // Against the schema with the new values: each column changed gets the new list. MySQL
+      // refuses to drop a value a row still holds (in strict mode), so no data is silently lost.
       sdk::schema after = before;
       e.apply(after);
       std::vector<sdk::statement> out;
       for (const auto& [table, cols] : used)
-        for (const auto& c : cols) {
-          auto stmts = d.render(sdk::ops::alter_column{table, c, e.type(), {}, {}, {}}, after);
+        for (std::size_t i = 0; i < (each_column_ ? cols.size() : 1); ++i) {
+          auto stmts = d.render(sdk::ops::alter_column{table, cols[i], e.type(), {}, {}, {}}, after);
           out.insert(out.end(), stmts.begin(), stmts.end());
         }
       return out;

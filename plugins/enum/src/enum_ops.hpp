@@ -55,19 +55,18 @@ class postgres_renderer final : public sdk::op_renderer {
   std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before) const override;
 };
 
-/// The type lives in the CHECK of each column that uses it: adding or removing a value rebuilds
-/// those tables (through the dialect's own alter_column).
-class sqlite_renderer final : public sdk::op_renderer {
+/// The type lives in each column that uses it, as a CHECK (SQLite) or as the column's type
+/// ENUM('a', 'b') (MySQL): creating it makes nothing, and adding or removing a value changes each
+/// such column through the dialect's own alter_column, against the schema with the new values.
+/// SQLite's alter_column rebuilds the whole table, so once per table is enough; MySQL's restates
+/// one column (MODIFY COLUMN), so `each_column`.
+class column_renderer final : public sdk::op_renderer {
  public:
+  explicit column_renderer(bool each_column) : each_column_(each_column) {}
   std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before) const override;
-};
 
-/// The type lives in each column that uses it, as ENUM('a', 'b'): creating it makes nothing, and
-/// adding or removing a value restates each such column (MODIFY COLUMN, through the dialect's own
-/// alter_column) with the new list.
-class mysql_renderer final : public sdk::op_renderer {
- public:
-  std::vector<sdk::statement> render(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before) const override;
+ private:
+  bool each_column_;
 };
 
 }  // namespace retort_enum

@@ -13,8 +13,8 @@ void register_plugin(retort::sdk::registry& r) {
     r.add_operation(std::move(type));
     // The dialects it renders on: the planner refuses any other before anything runs.
     r.add_renderer(op, "postgresql", std::make_unique<postgres_renderer>());
-    r.add_renderer(op, "sqlite", std::make_unique<sqlite_renderer>());
-    r.add_renderer(op, "mysql", std::make_unique<mysql_renderer>());
+    r.add_renderer(op, "sqlite", std::make_unique<column_renderer>(false));
+    r.add_renderer(op, "mysql", std::make_unique<column_renderer>(true));
   }
 }
 
