@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 libtomlplusplus-dev libssl-dev libgtest-dev libfmt-dev
   libpqxx-dev postgresql-15
   libmysqlcppconn-dev mariadb-server mariadb-client   # the MySQL/MariaDB dialect and its tests
-  python3-pymysql   # the benchmark compares with Alembic on MariaDB
+  python3-pymysql python3-psycopg2   # the benchmark compares with Alembic on MariaDB and PostgreSQL
   python3-alembic   # the differential test and the benchmark compare with Alembic
   clang-14 libclang-rt-14-dev   # the libFuzzer targets (tests/fuzz)
   # The differential splitter test's corpus (tests/differential/splitter_diff.py):

@@ -4,6 +4,7 @@
 #include "mysql_fixture.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 using namespace retort_test;
@@ -37,6 +38,50 @@ TEST_F(my, ssl_mode_required_is_refused_by_a_server_without_tls) {
     EXPECT_TRUE(my_contains(r.err, "cannot connect to mysql://retort:***@")) << r.err;
   }
   EXPECT_EQ(run(dir.path(), {"--url", url + "?sslmode=preferred", "upgrade", "head"}).code, 0);
+}
+
+TEST_F(my, a_unix_socket_a_percent_encoded_password_and_a_charset) {
+  // A user whose password has every character a URL must encode, over the server's socket.
+  const char* socket_dir = std::getenv("RETORT_TEST_MYTMP");
+  ASSERT_TRUE(socket_dir) << "RETORT_TEST_MYTMP (the server's directory) is not set";
+  // root, over the socket (unix_socket authentication): the test user may not grant.
+  auto as_root = [&](const std::string& sql) {
+    return process(dir.path(), {"--no-defaults", "--socket=" + std::string(socket_dir) + "/mysqld.sock", "-uroot", "-e", sql},
+                   {}, "mariadb")
+        .wait();
+  };
+  auto made = as_root("CREATE USER IF NOT EXISTS 'odd'@'localhost' IDENTIFIED BY 'p@ss:w/rd%?#'; "
+                      "GRANT ALL PRIVILEGES ON " + db + ".* TO 'odd'@'localhost'");
+  ASSERT_EQ(made.code, 0) << made.err;
+  write(dir / "migrations/versions/1_cs.sql",
+        "-- retort:revision cs1\n-- retort:upgrade\nCREATE TABLE cs AS SELECT @@character_set_connection AS c, "
+        "CURRENT_USER() AS u;\n");
+  const std::string socket_url = "mysql://odd:p%40ss%3Aw%2Frd%25%3F%23@localhost/" + db + "?unix_socket=" +
+                                 std::string(socket_dir) + "/mysqld.sock&charset=latin1";
+  auto r = run(dir.path(), {"--url", socket_url, "upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT CONCAT(c, ' ', u) FROM cs"), std::vector<std::string>{"latin1 odd@localhost"});
+  r = run(dir.path(), {"--url", socket_url, "current", "-v"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(my_contains(r.out, "mysql://odd:***@localhost/")) << r.out;
+  EXPECT_FALSE(my_contains(r.all(), "p@ss")) << r.all();
+  as_root("DROP USER 'odd'@'localhost'");
+}
+
+TEST_F(my, a_lock_timeout_names_the_session_that_holds_the_lock) {
+  // One runner holds the lock for 3 s; another, allowed 1 s, gives up naming it.
+  write(dir / "migrations/versions/1_a.sql", "-- retort:revision a1\n-- retort:upgrade\nCREATE TABLE slow (id INT);\n"
+                                              "SELECT SLEEP(3);\n");
+  process first(dir.path(), {"--url", url, "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto r = run(dir.path(), {"--url", url, "upgrade", "head", "--lock-timeout", "1s"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "the migration lock on mysql://retort:***@")) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "is held by connection ")) << r.err;
+  EXPECT_TRUE(my_contains(r.err, "(user retort from 127.0.0.1")) << r.err;
+  EXPECT_FALSE(my_contains(r.all(), password)) << r.all();
+  EXPECT_EQ(first.wait().code, 0);
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
 }
 
 TEST_F(my, the_mariadb_scheme_and_a_driver_suffix_reach_the_same_dialect) {
