@@ -112,6 +112,7 @@ int cmd_branches(context&);
 int cmd_show(context&);
 int cmd_stamp(context&);
 int cmd_revert_partial(context&);
+int cmd_check(context&);
 int cmd_plugins(context&);
 int cmd_validate(context&);
 int cmd_graph(context&);
