@@ -5,6 +5,7 @@
 #include "model.hpp"
 
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace retort::cli {
@@ -31,6 +32,10 @@ int cmd_check(context& ctx) {
     for (const auto& own_table : {ctx.cfg().version_table, ctx.cfg().history_table}) have.tables.erase(own_table);
     against = ctx.url().redacted();
   }
+  // The model as the user would name it: relative to where retort runs, when it is below it.
+  std::error_code ec;
+  std::string shown = std::filesystem::relative(ctx.cfg().model, std::filesystem::current_path(), ec).string();
+  if (ec || shown.empty() || shown.rfind("..", 0) == 0) shown = ctx.cfg().model.string();
   const auto differences = diff_schemas(model, have, vm["offline"].as<bool>() ? nullptr : &ctx.dialect(),
                                         vm["compare-defaults"].as<bool>());
   if (ctx.global.json) {
@@ -44,10 +49,10 @@ int cmd_check(context& ctx) {
                          "changes is not compared",
                          join(opaque, "")));
   if (differences.empty())
-    ctx.note(fmt::format("No differences: {} matches the model ({}).", against, ctx.cfg().model.string()));
+    ctx.note(fmt::format("No differences: {} matches the model ({}).", against, shown));
   else
     ctx.note(fmt::format("{} difference(s) between the model ({}, `+`) and {} (`-`).", differences.size(),
-                         ctx.cfg().model.string(), against));
+                         shown, against));
   return differences.empty() ? 0 : 3;
 }
 
