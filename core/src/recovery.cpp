@@ -141,28 +141,17 @@ const char* describe(effect e) {
 }
 
 std::string leftover_cleanup(const std::string& sql) {
-  const auto w = shape(sql);
+  // The words as written (a quoted or qualified name stays so), keywords in lower case.
+  const auto w = sdk::leading_words(sql, sdk::sql_syntax::postgresql(), 16);
   std::size_t i = 0;
-  if (i < w.size() && w[i] == "create") ++i;
-  else return {};
-  skip(w, i, {"unique"});
-  if (i >= w.size() || w[i] != "index") return {};
-  ++i;
-  if (i >= w.size() || w[i] != "concurrently") return {};
-  ++i;
-  skip(w, i, {"if", "not", "exists"});
-  if (i >= w.size()) return {};
-  // The name as the statement wrote it (quoted or qualified) is what DROP INDEX takes.
-  sdk::sql_syntax syntax = sdk::sql_syntax::postgresql();
-  auto raw = sdk::leading_words(sql, syntax, 16);
-  std::size_t j = 0;
+  auto take = [&](const char* word) { return i < w.size() && w[i] == word ? (++i, true) : false; };
+  if (!take("create")) return {};
+  take("unique");
+  if (!take("index") || !take("concurrently")) return {};
+  if (take("if") && !(take("not") && take("exists"))) return {};
   std::string name;
-  for (std::size_t k = 0; k < raw.size(); ++k)
-    if (raw[k] == "on") {
-      for (j = k; j > 0 && raw[j - 1] != "concurrently" && raw[j - 1] != "exists";) name.insert(0, raw[--j]);
-      break;
-    }
-  return name.empty() ? std::string() : "DROP INDEX CONCURRENTLY IF EXISTS " + name;
+  for (; i < w.size() && w[i] != "on"; ++i) name += w[i];
+  return name.empty() || i == w.size() ? std::string() : "DROP INDEX CONCURRENTLY IF EXISTS " + name;
 }
 
 }  // namespace retort

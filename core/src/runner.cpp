@@ -262,29 +262,26 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     std::string msg = fmt::format("revision {} ({}) failed {} {}\n{}", m.id, m.path.filename().string(),
                                   s.dir == direction::up ? "to upgrade" : "to downgrade", where, describe(err));
     rollback_quietly();
+    // The journal keeps the database's words (the statement is in the row); a step without one, all.
+    const std::string cause = redact(describe(err));
+    if (j) j->failed("failed", cause, opts.lock_timeout);
+    else record_failure(s, "failed", msg, opts);
     if (j && j->anything_done()) {
-      if (opts.revert_on_failure && s.dir == direction::up) {
-        j->failed("failed", redact(describe(err)), opts.lock_timeout);
+      const bool up = s.dir == direction::up;
+      if (opts.revert_on_failure && up) {
         try {
-          fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), redact(describe(err)), opts));
+          fmt::format_to(std::back_inserter(msg), "\n{}", revert(s, j->id(), j->done(), cause, opts));
         } catch (const sdk::error& e) {
           fmt::format_to(std::back_inserter(msg), "\n{}", e.what());
         }
       } else {
         fmt::format_to(std::back_inserter(msg),
-                       "\nStatements 1 to {} took effect and stay applied (the migration is recorded as partial); the "
-                       "version table still says the {} did not happen. Fix the cause, then `retort {} --resume` "
-                       "goes on from statement {}{}.",
-                       j->done(), s.dir == direction::up ? "upgrade" : "downgrade",
-                       s.dir == direction::up ? "upgrade" : "downgrade", j->done() + 1,
-                       s.dir == direction::up ? fmt::format(", or `retort revert-partial` undoes statements 1 to {}", j->done())
-                                              : std::string());
-        j->failed("failed", redact(describe(err)), opts.lock_timeout);
+                       "\nStatements 1 to {0} took effect and stay applied (the migration is recorded as partial); the "
+                       "version table still says the {1} did not happen. Fix the cause, then `retort {1} --resume` "
+                       "goes on from statement {2}{3}.",
+                       j->done(), up ? "upgrade" : "downgrade", j->done() + 1,
+                       up ? fmt::format(", or `retort revert-partial` undoes statements 1 to {}", j->done()) : std::string());
       }
-    } else if (j) {
-      j->failed("failed", redact(describe(err)), opts.lock_timeout);
-    } else {
-      record_failure(s, "failed", msg, opts);
     }
     sdk::error out(sdk::error_kind::database, msg);
     out.with_sqlstate(err.sqlstate()).with_native_code(err.native_code()).with_in_doubt(err.in_doubt());
@@ -363,37 +360,54 @@ std::optional<step> partial_step(const revision_graph& g, const sdk::dialect& d,
   return one.front();
 }
 
-namespace {
-/// Whether statement `i` of `s` commits on its own, so a kill may have left it done or not.
-bool alone(const step& s, std::size_t i) {
-  return std::any_of(s.segments.begin(), s.segments.end(),
-                     [&](const segment& g) { return !g.transaction && g.first <= i && i < g.end; });
+std::optional<effect> in_doubt(const step* s, const partial_row& p, sdk::connection& conn) {
+  // A failed statement did not take effect; one in a transaction went with it when the run died.
+  if (p.error || !s || p.statements_done >= s->statements.size()) return std::nullopt;
+  const std::size_t i = p.statements_done;
+  const bool alone = std::any_of(s->segments.begin(), s->segments.end(),
+                                 [&](const segment& g) { return !g.transaction && g.first <= i && i < g.end; });
+  if (!alone) return std::nullopt;
+  return probe(s->statements[i].sql, conn.introspect());
 }
-}  // namespace
 
-std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s, sdk::connection& conn) {
+std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s,
+                             std::optional<effect> doubt) {
   const auto r = g.find(p.revision);
-  std::string out = fmt::format("revision {} ({}) was left partial by an earlier {}: statements 1 to {} of {} took effect",
-                                p.revision, r ? g.at(*r).path.filename().string() : "not in the versions directory",
-                                p.direction == "down" ? "downgrade" : "upgrade", p.statements_done, p.statements_total);
-  if (p.statements_done == 0) out = fmt::format("revision {} was left partial by an earlier run: no statement is known to have taken effect", p.revision);
+  std::string out =
+      p.statements_done == 0
+          ? fmt::format("revision {} was left partial by an earlier run: no statement is known to have taken effect",
+                        p.revision)
+          : fmt::format("revision {} ({}) was left partial by an earlier {}: statements 1 to {} of {} took effect",
+                        p.revision, r ? g.at(*r).path.filename().string() : "not in the versions directory",
+                        p.direction == "down" ? "downgrade" : "upgrade", p.statements_done, p.statements_total);
+  const bool known = s && p.statements_done < s->statements.size();
   if (p.statements_total > 0 && p.statements_done >= p.statements_total) {
     fmt::format_to(std::back_inserter(out), "; it failed while recording them in the version table{}",
                    p.error ? ":\n  " + shorten(redact(*p.error), 400) : std::string());
   } else if (p.error) {
     fmt::format_to(std::back_inserter(out), "; statement {} failed:\n  {}{}", p.statements_done + 1,
-                   s && p.statements_done < s->statements.size() ? shorten(s->statements[p.statements_done].sql) + "\n  "
-                                                                 : std::string(),
+                   known ? shorten(s->statements[p.statements_done].sql) + "\n  " : std::string(),
                    shorten(redact(*p.error), 400));
-  } else if (s && p.statements_done < s->statements.size()) {
+  } else if (known) {
     // Killed: the next statement ran alone, or with a transaction that went with the session.
-    const effect e = alone(*s, p.statements_done) ? probe(s->statements[p.statements_done].sql, conn.introspect())
-                                                  : effect::did_not;
     fmt::format_to(std::back_inserter(out), "; the run was interrupted, and statement {} {}:\n  {}",
-                   p.statements_done + 1, describe(e), shorten(s->statements[p.statements_done].sql));
+                   p.statements_done + 1, describe(doubt.value_or(effect::did_not)),
+                   shorten(s->statements[p.statements_done].sql));
   }
   return out;
 }
+
+namespace {
+/// How many statements the partial row `p` leaves taken effect: those it counts, and the one in
+/// doubt after them when the catalog (or the user, through `how`) says it did; none when neither
+/// can tell.
+std::optional<std::size_t> statements_taken(const partial_row& p, std::optional<effect> doubt, resume_mode how) {
+  if (!doubt) return p.statements_done;
+  const effect e = how == resume_mode::rerun ? effect::did_not : how == resume_mode::skip ? effect::took : *doubt;
+  if (e == effect::unknown) return std::nullopt;
+  return e == effect::took ? p.statements_done + 1 : p.statements_done;
+}
+}  // namespace
 
 std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vector<step>& plan,
                                                                   const run_options& opts) {
@@ -406,11 +420,12 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
     if (it == plan.end()) continue;  // not on this run's way: `current` keeps saying so
     const step& s = *it;
     const std::string verb = s.dir == direction::up ? "upgrade" : "downgrade";
+    const auto doubt = in_doubt(&s, p, conn_);  // the catalog, read once
     if (opts.revert_on_failure && s.dir == direction::up) {
-      revert(s, p, opts);
+      revert(s, p, doubt, opts);
       continue;
     }
-    const std::string told = describe_partial(g_, p, &s, conn_);
+    const std::string told = describe_partial(g_, p, &s, doubt);
     if (opts.resume == resume_mode::refuse)
       throw sdk::error(sdk::error_kind::usage,
                        fmt::format("{}\nretort does not guess. Fix the cause, then go on from there with `retort {} "
@@ -430,7 +445,7 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
                                    "`retort revert-partial`, or complete it by hand and `retort stamp {}`.",
                                    told, p.statements_done, p.revision));
     resume_point rp{done, p.statements_checksum, {}};
-    const auto taken = statements_taken(s, p, opts.resume);
+    const auto taken = statements_taken(p, doubt, opts.resume);
     if (!taken)
       throw sdk::error(sdk::error_kind::usage,
                        fmt::format("{}\nThe catalog cannot tell whether it did. Look, then run `retort {} --resume "
@@ -445,7 +460,8 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
       // which introspection does not count: with no valid index of the name, what is there is
       // the husk.
       const std::string& sql = s.statements[done].sql;
-      if (auto cleanup = leftover_cleanup(sql); !cleanup.empty() && probe(sql, conn_.introspect()) == effect::did_not)
+      if (auto cleanup = leftover_cleanup(sql); !cleanup.empty() &&
+                                                doubt.value_or(probe(sql, conn_.introspect())) == effect::did_not)
         rp.cleanup = std::move(cleanup);
     }
     out[static_cast<std::size_t>(it - plan.begin())] = std::move(rp);
@@ -453,19 +469,8 @@ std::map<std::size_t, runner::resume_point> runner::meet_partials(const std::vec
   return out;
 }
 
-std::optional<std::size_t> runner::statements_taken(const step& s, const partial_row& p, resume_mode how) {
-  const std::size_t done = std::min(p.statements_done, s.statements.size());
-  // A failed statement did not take effect; one in a transaction went with it when the run died.
-  if (p.error || done == s.statements.size() || !alone(s, done)) return done;
-  const effect e = how == resume_mode::rerun ? effect::did_not
-                   : how == resume_mode::skip ? effect::took
-                                              : probe(s.statements[done].sql, conn_.introspect());
-  if (e == effect::unknown) return std::nullopt;
-  return e == effect::took ? done + 1 : done;
-}
-
-std::string runner::revert(const step& s, const partial_row& p, const run_options& opts) {
-  const auto taken = statements_taken(s, p, resume_mode::resume);
+std::string runner::revert(const step& s, const partial_row& p, std::optional<effect> doubt, const run_options& opts) {
+  const auto taken = statements_taken(p, doubt, resume_mode::resume);
   if (!taken)
     throw sdk::error(sdk::error_kind::database,
                      fmt::format("revision {}: the catalog cannot tell whether statement {} took effect before the run "
@@ -538,7 +543,7 @@ std::vector<std::string> runner::revert_partials(const run_options& opts, bool b
       mark_reverted(p.id, p.statements_done, p.error, said, opts);
       out.push_back(said);
     } else {
-      out.push_back(revert(*s, p, opts));
+      out.push_back(revert(*s, p, in_doubt(&*s, p, conn_), opts));
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "planner.hpp"
+#include "recovery.hpp"
 #include "state.hpp"
 
 #include <retort/sdk/connection.hpp>
@@ -116,12 +117,9 @@ class runner {
   /// How the plan meets the migrations earlier runs left partial: refused, resumed (the returned
   /// points, by plan index) or reverted first, as `opts` says.
   std::map<std::size_t, resume_point> meet_partials(const std::vector<step>& plan, const run_options& opts);
-  /// How many statements of `s` the partial row `p` leaves taken effect: those it counts, and the
-  /// one after them when a killed run left it in doubt and the catalog (or `how`) says it did;
-  /// none when the catalog cannot tell.
-  std::optional<std::size_t> statements_taken(const step& s, const partial_row& p, resume_mode how);
-  /// Undoes what the partial row `p` says took effect, the statement in doubt included.
-  std::string revert(const step& s, const partial_row& p, const run_options& opts);
+  /// Undoes what the partial row `p` says took effect, the statement in doubt included where the
+  /// catalog says (`doubt`, from in_doubt) it took effect.
+  std::string revert(const step& s, const partial_row& p, std::optional<effect> doubt, const run_options& opts);
   /// Undoes statements 1..done of `s` and marks the journal row `reverted`: the line to report.
   std::string revert(const step& s, const std::string& journal_id, std::size_t done,
                      const std::optional<std::string>& cause, const run_options& opts);
@@ -177,9 +175,13 @@ void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>&
 /// no longer has it where the database is.
 std::optional<step> partial_step(const revision_graph& g, const sdk::dialect& d, const op_catalog& catalog,
                                  const guards& defaults, const std::vector<rev>& heads, const partial_row& p);
-/// What `current` and a refused run say about it: how many statements took effect, whether the
-/// one in doubt did (asking the catalog), and the ways on.
-std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s, sdk::connection& conn);
+/// Whether the statement a killed run left in doubt (the one after those the row counts, when it
+/// committed on its own) took effect, as the catalog says; none when no statement is in doubt.
+std::optional<effect> in_doubt(const step* s, const partial_row& p, sdk::connection& conn);
+/// What `current` and a refused run say about it: how many statements took effect, and whether
+/// the one in doubt did (`doubt`, from in_doubt).
+std::string describe_partial(const revision_graph& g, const partial_row& p, const step* s,
+                             std::optional<effect> doubt);
 
 /// A statement with the `;` that ends it in a script, on a line of its own when the statement's last
 /// line may end in a comment.

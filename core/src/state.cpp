@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -154,10 +155,12 @@ std::string version_store::progress_sql(const std::string& id, std::size_t state
 }
 
 bool version_store::has_statements_checksum(sdk::connection& conn) const {
+  // Once seen, the column stays: asked once per run, however many readers ask.
+  if (has_checksum_) return true;
   try {
     conn.query(fmt::format("SELECT {} FROM {} WHERE 1 = 0", d_.quote_identifier("statements_checksum"),
                            qualified(history_table_)));
-    return true;
+    return has_checksum_ = true;
   } catch (const sdk::error&) {  // a table from before the column
     return false;
   }
@@ -187,13 +190,23 @@ std::vector<partial_row> version_store::partials(sdk::connection& conn) const {
       "GROUP BY {1}) ORDER BY {0}",
       c("id"), c("revision"), c("direction"), c("statements_done"), c("statements_total"), checksum, c("error"), h,
       c("status")));
+  // A count edited by hand into something that is not one is an error naming the row.
+  auto count = [&](const std::optional<std::string>& v, const std::string& id) -> std::size_t {
+    const std::string text = v.value_or("0");
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size())
+      throw sdk::error(sdk::error_kind::database,
+                       fmt::format("{} row {} holds '{}' where it counts statements", h, id, text));
+    return n;
+  };
   for (const auto& r : rows) {
     partial_row p;
     p.id = r[0].value_or("");
     p.revision = r[1].value_or("");
     p.direction = r[2].value_or("");
-    p.statements_done = std::stoul(r[3].value_or("0"));
-    p.statements_total = std::stoul(r[4].value_or("0"));
+    p.statements_done = count(r[3], p.id);
+    p.statements_total = count(r[4], p.id);
     p.statements_checksum = r[5].value_or("");
     p.error = r[6];
     out.push_back(std::move(p));

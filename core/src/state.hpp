@@ -96,6 +96,7 @@ class version_store {
 
   const sdk::dialect& d_;
   std::string version_table_, history_table_, schema_;
+  mutable bool has_checksum_ = false;  ///< statements_checksum seen in the history table
 };
 
 /// Runs one of retort's own writes, which must change exactly one row: any other count means the

@@ -1,6 +1,7 @@
 // mysql_test.cpp — the MySQL dialect against a real MariaDB: URL handling and connection errors
 // (the password never shown, the server's error number kept), a script with DELIMITER blocks run
 // online, and MySQL's own spellings (ENUM-free types, prefix indexes) accepted by the server.
+#include "example_check.hpp"
 #include "mysql_fixture.hpp"
 
 #include <chrono>
@@ -189,20 +190,7 @@ sql = "ALTER TABLE held ADD COLUMN x INT"
 }
 
 TEST_F(my, the_example_project_matches_its_model_and_a_change_is_reported) {
-  // The repository's example, upgraded here: `check` is clean (defaults the server rewrote, the key
-  // names it gave, unique indexes for unique constraints are not differences); a changed column is.
-  const fs::path example = fs::path(RETORT_SOURCE_DIR) / "migrations";
-  fs::copy(example, dir / "example", fs::copy_options::recursive);
-  ASSERT_EQ(run(dir / "example", {"--url", url, "upgrade"}).code, 0);
-  auto r = run(dir / "example", {"--url", url, "check"});
-  EXPECT_EQ(r.code, 0) << r.out << r.err;
-  std::string model = slurp(dir / "example/schema.toml");
-  model.replace(model.find("type = \"string(320)\""), 20, "type = \"string(400)\"");
-  write(dir / "example/schema.toml", model);
-  r = run(dir / "example", {"--url", url, "check"});
-  EXPECT_EQ(r.code, 3) << r.out << r.err;
-  EXPECT_TRUE(my_contains(r.out, "~ column users.email: string(320) not null in the database, string(400) not null in the model"))
-      << r.out;
+  expect_example_matches_its_model(dir.path(), url);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // failure with the SQLSTATE, eight runners at once, CREATE INDEX CONCURRENTLY among transactional
 // statements, the lock holder named on timeout, a runner killed mid-migration, and passwords that
 // never show. Each test works in a database of its own.
+#include "example_check.hpp"
 #include "pg_fixture.hpp"
 
 #include <csignal>
@@ -280,18 +281,5 @@ TEST_F(pg, statement_timeout_per_migration_and_the_servers_detail) {
 }
 
 TEST_F(pg, the_example_project_matches_its_model_and_a_change_is_reported) {
-  // The repository's example, upgraded here: `check` is clean (defaults the server rewrote, the key
-  // names it gave, unique indexes for unique constraints are not differences); a changed column is.
-  const fs::path example = fs::path(RETORT_SOURCE_DIR) / "migrations";
-  fs::copy(example, dir / "example", fs::copy_options::recursive);
-  ASSERT_EQ(run(dir / "example", {"--url", url, "upgrade"}).code, 0);
-  auto r = run(dir / "example", {"--url", url, "check"});
-  EXPECT_EQ(r.code, 0) << r.out << r.err;
-  std::string model = slurp(dir / "example/schema.toml");
-  model.replace(model.find("type = \"string(320)\""), 20, "type = \"string(400)\"");
-  write(dir / "example/schema.toml", model);
-  r = run(dir / "example", {"--url", url, "check"});
-  EXPECT_EQ(r.code, 3) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "~ column users.email: string(320) not null in the database, string(400) not null in the model"))
-      << r.out;
+  expect_example_matches_its_model(dir.path(), url);
 }

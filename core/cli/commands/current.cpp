@@ -39,7 +39,7 @@ int cmd_current(context& ctx) {
       ctx.out << (i ? ", " : "") << "{\"revision\": " << json_string(p.revision)
               << ", \"direction\": " << json_string(p.direction) << ", \"statements_done\": " << p.statements_done
               << ", \"statements_total\": " << p.statements_total
-              << ", \"said\": " << json_string(redact(describe_partial(g, p, s ? &*s : nullptr, conn))) << "}";
+              << ", \"said\": " << json_string(redact(describe_partial(g, p, s ? &*s : nullptr, in_doubt(s ? &*s : nullptr, p, conn)))) << "}";
     }
     ctx.out << "]}\n";
     return 0;
@@ -65,7 +65,7 @@ int cmd_current(context& ctx) {
     const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
                                 heads, p);
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
-    ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, conn)) << "\n  Go on with `retort "
+    ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, in_doubt(s ? &*s : nullptr, p, conn))) << "\n  Go on with `retort "
             << verb << " --resume` once the cause is fixed"
             << (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") << ".\n";
     if (!running.empty())
