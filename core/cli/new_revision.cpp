@@ -78,7 +78,7 @@ fs::path write_revision(context& ctx, new_revision spec) {
   m.format = spec.sql ? file_format::sql : file_format::toml;
   fs::path path = ctx.cfg().versions_dir() /
                   fmt::format("{:%Y%m%d_%H%M}_{}_{}{}", now, spec.id, slug(spec.message), spec.sql ? ".sql" : ".toml");
-  std::ofstream(path) << render_new_migration(m, fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", now));
+  std::ofstream(path) << render_new_migration(m, fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", now), spec.body);
   ctx.note("Generated " + path.string());
   return path;
 }

@@ -14,6 +14,7 @@ struct new_revision {
   std::string message;
   std::vector<std::string> parents, branch_labels, depends_on;
   bool sql = false;
+  std::string body;  ///< the operations (TOML); empty: an example to edit
 };
 
 /// Writes `<YYYYMMDD_HHMM>_<rev>_<slug>.toml|.sql` into versions/ and returns its path. A taken or

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -42,14 +44,20 @@ std::string plugin_name(std::string_view listed) {
 
 config load_config(const fs::path& path) { return parse_config(read_file(path), path); }
 
+bool config::compares(const std::string& table) const {
+  auto matches = [&](const std::string& pattern) { return fnmatch(pattern.c_str(), table.c_str(), 0) == 0; };
+  return (include_tables.empty() || std::any_of(include_tables.begin(), include_tables.end(), matches)) &&
+         std::none_of(exclude_tables.begin(), exclude_tables.end(), matches);
+}
+
 config parse_config(std::string_view text, const fs::path& path) {
   config cfg;
   cfg.file = fs::absolute(path).lexically_normal();
   const std::string file = path.string();
   sdk::value root = parse_toml(text, file);
   sdk::fields f(root, "configuration");
-  f.only({"script_location", "version_table", "history_table", "default_url", "model", "plugins", "plugin_paths",
-          "transaction_mode", "lock_timeout", "statement_timeout", "schema", "plugin"});
+  f.only({"script_location", "version_table", "history_table", "default_url", "model", "include_tables",
+          "exclude_tables", "plugins", "plugin_paths", "transaction_mode", "lock_timeout", "statement_timeout", "schema", "plugin"});
   const fs::path base = cfg.file.parent_path();
   cfg.script_location = (base / f.optional_string("script_location").value_or("migrations")).lexically_normal();
   cfg.version_table = identifier_field(f, "version_table", cfg.version_table);
@@ -71,6 +79,11 @@ config parse_config(std::string_view text, const fs::path& path) {
   }
   auto model = f.optional_string("model");
   cfg.model = model ? (base / *model).lexically_normal() : cfg.script_location / "schema.toml";
+  cfg.include_tables = f.strings("include_tables");
+  cfg.exclude_tables = f.strings("exclude_tables");
+  for (const char* key : {"include_tables", "exclude_tables"})
+    for (const auto& p : f.strings(key))
+      if (p.empty()) f.fail(*f.find(key), key, "holds an empty pattern");
   cfg.plugins = f.strings("plugins");
   // Settings go by the plugin's own name: "hooks-audit-log" and "audit-log" are both audit-log.
   std::vector<std::string> names;

@@ -22,6 +22,9 @@ struct config {
   std::string history_table = "retort_history";
   std::optional<std::string> default_url;
   std::filesystem::path model;
+  /// The tables `check` and autogenerate compare, as shell patterns (`fnmatch`): those `include_tables`
+  /// matches (all when it is empty) and `exclude_tables` does not.
+  std::vector<std::string> include_tables, exclude_tables;
   std::vector<std::string> plugins;
   /// `[plugin.NAME]` tables by plugin name, as written (a plugin reads its own through the SDK).
   std::map<std::string, sdk::value, std::less<>> plugin_settings;
@@ -34,6 +37,8 @@ struct config {
   std::optional<std::string> schema;
 
   std::filesystem::path versions_dir() const { return script_location / "versions"; }
+  /// Whether `check` and autogenerate look at `table`.
+  bool compares(const std::string& table) const;
 };
 
 /// A plugin's own name as `plugins` lists it: "hooks-audit-log" (kind named too) and "audit-log" are

@@ -434,7 +434,6 @@ std::vector<migration> read_migrations(const fs::path& versions_dir) {
   return out;
 }
 
-namespace {
 std::string toml_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -457,9 +456,8 @@ std::string toml_string(std::string_view s) {
 std::string toml_list(const std::vector<std::string>& v) {
   return "[" + join_each(v, toml_string) + "]";
 }
-}  // namespace
 
-std::string render_new_migration(const migration& m, const std::string& create_date) {
+std::string render_new_migration(const migration& m, const std::string& create_date, const std::string& body) {
   std::string out;
   auto sink = std::back_inserter(out);
   if (m.format == file_format::sql) {
@@ -487,6 +485,7 @@ std::string render_new_migration(const migration& m, const std::string& create_d
   if (!m.branch_labels.empty()) fmt::format_to(sink, "branch_labels = {}\n", toml_list(m.branch_labels));
   if (!m.depends_on.empty()) fmt::format_to(sink, "depends_on    = {}\n", toml_list(m.depends_on));
   fmt::format_to(sink, "message       = {}\n\n", toml_string(m.message));
+  if (!body.empty()) return out + body;
   out += "# [[upgrade]]\n"
          "# op = \"create_table\"\n"
          "# table = \"example\"\n"

@@ -63,7 +63,12 @@ migration_body parse_migration_body(const migration& m, std::string_view text, c
 /// Every `.toml` and `.sql` file in `versions_dir`, in file-name order (creation order).
 std::vector<migration> read_migrations(const std::filesystem::path& versions_dir);
 
-/// The text of a new migration file.
-std::string render_new_migration(const migration& m, const std::string& create_date);
+/// The text of a new migration file: its header, then `body` (its operations) or, when that is
+/// empty, an example to edit.
+std::string render_new_migration(const migration& m, const std::string& create_date, const std::string& body = "");
+
+/// Text as a TOML basic string, and a list of them.
+std::string toml_string(std::string_view s);
+std::string toml_list(const std::vector<std::string>& v);
 
 }  // namespace retort

@@ -63,23 +63,10 @@ std::string canonical_type(std::string_view type) {
 /// column primary keys as the table's key.
 sdk::schema normalised(sdk::schema s) {
   for (auto& [name, t] : s.tables) {
-    if (t.primary_key.empty())
-      for (const auto& c : t.columns)
-        if (c.primary_key) t.primary_key.push_back(c.name);
+    t.primary_key = t.key();
     for (auto& c : t.columns) {
       if (c.references) {
-        sdk::foreign_key fk;
-        fk.name = "fk_" + name + "_" + c.name;
-        fk.columns = {c.name};
-        const std::string& r = *c.references;
-        if (auto open = r.find('('); open != std::string::npos) {
-          fk.ref_table = sdk::detail::trimmed(std::string_view(r).substr(0, open));
-          fk.ref_columns = {sdk::detail::trimmed(std::string_view(r).substr(open + 1, r.size() - open - 2))};
-        } else if (auto dot = r.rfind('.'); dot != std::string::npos) {
-          fk.ref_table = r.substr(0, dot);
-          fk.ref_columns = {r.substr(dot + 1)};
-        }
-        fk.on_delete = c.on_delete;
+        sdk::foreign_key fk = sdk::detail::column_foreign_key(name, c);
         if (std::none_of(t.foreign_keys.begin(), t.foreign_keys.end(),
                          [&](const sdk::foreign_key& k) { return k.columns == fk.columns && k.ref_table == fk.ref_table; }))
           t.foreign_keys.push_back(std::move(fk));
@@ -102,15 +89,18 @@ sdk::schema normalised(sdk::schema s) {
   return s;
 }
 
-/// A column as compared: its type as the database spells it (when one is known) folded to one
-/// spelling, its nullability and default. Against a database, an integer key column is just that:
-/// how it counts is the database's to say (SQLite's INTEGER PRIMARY KEY is its rowid, which counts
-/// by itself, whatever the model's type and autoincrement say).
-std::string column_text(const sdk::column& c, const sdk::dialect* d, bool key, bool defaults) {
+/// A column's type as compared: as the database spells it (when one is known) folded to one
+/// spelling. Against a database, an integer key column is just that: how it counts is the
+/// database's to say (SQLite's INTEGER PRIMARY KEY is its rowid, which counts by itself, whatever the
+/// model's type and autoincrement say).
+std::string type_text(const sdk::column& c, const sdk::dialect* d, bool key, bool counting = true) {
   std::string type = canonical_type(d ? d->render_type(c.type) : c.type);
-  if (d && key && (c.autoincrement || type == "integer" || type == "bigint" || type == "smallint")) type = "integer key";
-  else if (c.autoincrement) type += " autoincrement";
-  return fmt::format("{}{}{}", type, c.nullable ? "" : " not null",
+  if (d && key && (c.autoincrement || type == "integer" || type == "bigint" || type == "smallint")) return "integer key";
+  return counting && c.autoincrement ? type + " autoincrement" : type;
+}
+
+std::string column_text(const sdk::column& c, const sdk::dialect* d, bool key, bool defaults) {
+  return fmt::format("{}{}{}", type_text(c, d, key), c.nullable ? "" : " not null",
                      defaults && c.server_default ? " default " + *c.server_default : "");
 }
 
@@ -124,25 +114,151 @@ std::string fk_text(const sdk::foreign_key& k) {
                      action("on delete", k.on_delete), action("on update", k.on_update));
 }
 
-/// Things of one kind, by name, compared by their text.
-/// Things of one kind, by name, compared by their text. One without a name on either side (SQLite's
-/// column-level foreign keys have none) is the same as one with the same text.
-template <class T, class Text>
+/// The name a constraint the model leaves unnamed is given: <prefix>_<table>_<columns>.
+std::string made_name(const char* prefix, const std::string& table, const std::vector<std::string>& columns) {
+  return fmt::format("{}_{}_{}", prefix, table, fmt::join(columns, "_"));
+}
+
+/// `t` with its columns' references and uniques as constraints of the table, named as the model
+/// names them, so that every database knows them by the names a later migration drops them by.
+sdk::table named_constraints(sdk::table t) {
+  for (auto& c : t.columns) {
+    if (c.references) t.foreign_keys.push_back(sdk::detail::column_foreign_key(t.name, c));
+    if (c.unique) t.uniques.push_back({made_name("uq", t.name, {c.name}), {c.name}});
+    c.references.reset();
+    c.on_delete.reset();
+    c.unique = false;
+  }
+  return t;
+}
+
+generated_op op(phase when, sdk::builtin_op o) { return {when, std::move(o), {}, {}}; }
+
+/// Things of one kind, by name, compared by their text; `make` and `drop` give the operations that
+/// add one and take one away. One without a name on either side (SQLite's column-level foreign keys
+/// have none) is the same as one with the same text.
+template <class T, class Text, class Make, class Drop>
 void compare(const std::string& table, const char* kind, const std::vector<T>& want, const std::vector<T>& have,
-             Text text, std::vector<std::string>& out, bool by_content = false) {
+             Text text, Make make, Drop drop, std::vector<difference>& out, bool by_content = false) {
   auto same = [&](const T& a, const T& b) {
     return (by_content || a.name.empty() || b.name.empty()) ? text(a) == text(b) : a.name == b.name;
   };
   auto label = [](const T& x) { return x.name.empty() ? std::string("(unnamed)") : x.name; };
   for (const auto& w : want) {
     auto h = std::find_if(have.begin(), have.end(), [&](const T& x) { return same(w, x); });
-    if (h == have.end()) out.push_back(fmt::format("+ {} {}.{}: {}", kind, table, label(w), text(w)));
-    else if (text(*h) != text(w))
-      out.push_back(fmt::format("~ {} {}.{}: {} in the database, {} in the model", kind, table, label(w), text(*h), text(w)));
+    if (h == have.end()) {
+      out.push_back({fmt::format("+ {} {}.{}: {}", kind, table, label(w), text(w)), make(w)});
+    } else if (text(*h) != text(w)) {
+      std::vector<generated_op> ops = drop(*h), made = make(w);
+      ops.insert(ops.end(), made.begin(), made.end());
+      out.push_back({fmt::format("~ {} {}.{}: {} in the database, {} in the model", kind, table, label(w), text(*h), text(w)),
+                     std::move(ops)});
+    }
   }
   for (const auto& h : have)
     if (std::none_of(want.begin(), want.end(), [&](const T& x) { return same(x, h); }))
-      out.push_back(fmt::format("- {} {}.{}: {}", kind, table, label(h), text(h)));
+      out.push_back({fmt::format("- {} {}.{}: {}", kind, table, label(h), text(h)), drop(h)});
+}
+
+/// The TOML fields of an enum plugin operation.
+std::string enum_fields(const char* op, const std::string& name, const char* key, const std::string& values) {
+  return fmt::format("op = \"{}\"\nname = {}\n{} = {}\n", op, toml_string(name), key, values);
+}
+
+/// What differs between two tables of one name: columns, keys, indexes, constraints.
+void diff_table(const std::string& name, const sdk::table& w, const sdk::table& h, const sdk::table* w_in,
+                const sdk::table* h_in, const sdk::dialect* d, bool defaults, std::vector<difference>& out) {
+  namespace ops = sdk::ops;
+  auto key = [](const sdk::table& t, const sdk::column& c) { return sdk::detail::mentions(t.primary_key, c.name); };
+  std::vector<std::string> added, dropped;
+  for (const auto& c : w.columns) {
+    const sdk::column* hc = h.find_column(c.name);
+    if (!hc) {
+      added.push_back(c.name);
+      out.push_back({fmt::format("+ column {}.{}: {}", name, c.name, column_text(c, d, key(w, c), defaults)),
+                     {op(phase::add_columns, ops::add_column{name, c})}});
+      continue;
+    }
+    // A column that is in the key on one side only is compared as a column: the key is compared apart.
+    const bool in_key = key(h, *hc) && key(w, c);
+    const std::string was = column_text(*hc, d, in_key, defaults), is = column_text(c, d, in_key, defaults);
+    if (was == is) continue;
+    ops::alter_column a{name, c.name, {}, {}, {}, {}};
+    // Not when only autoincrement differs: no ALTER changes how a key counts.
+    if (type_text(*hc, d, in_key, false) != type_text(c, d, in_key, false)) a.type = c.type;
+    if (hc->nullable != c.nullable) a.nullable = c.nullable;
+    if (defaults && hc->server_default != c.server_default) a.server_default = c.server_default;
+    std::vector<generated_op> ops;
+    if (a.type || a.nullable || a.server_default) ops.push_back(op(phase::alter_columns, a));
+    out.push_back({fmt::format("~ column {}.{}: {} in the database, {} in the model", name, c.name, was, is), std::move(ops)});
+  }
+  for (const auto& c : h.columns)
+    if (!w.find_column(c.name)) {
+      dropped.push_back(c.name);
+      out.push_back({fmt::format("- column {}.{}: {}", name, c.name, column_text(c, d, key(h, c), defaults)),
+                     {op(phase::drop_columns, ops::drop_column{name, c.name})}});
+    }
+  // A column gone and one come of the same type may be one renamed: say so, never decide it.
+  for (const auto& gone : dropped)
+    for (const auto& a : added)
+      if (canonical_type(h.find_column(gone)->type) == canonical_type(w.find_column(a)->type))
+        out.push_back({fmt::format("? column {}.{} may be {}.{} renamed: a rename keeps its data, a drop does not", name,
+                                   gone, name, a),
+                       {}, difference::rename{name, gone, a}});
+  if (h.primary_key != w.primary_key)
+    out.push_back({fmt::format("~ primary key {}: ({}) in the database, ({}) in the model", name,
+                               fmt::join(h.primary_key, ", "), fmt::join(w.primary_key, ", ")),
+                   {op(phase::alter_keys, ops::alter_primary_key{name, w.primary_key})}});
+  auto drop_constraint = [&](const std::string& n) {
+    return n.empty() ? std::vector<generated_op>{} : std::vector<generated_op>{op(phase::drop_dependents, ops::drop_constraint{n, name})};
+  };
+  auto index_in = [](const sdk::table* t, const std::string& n) -> const sdk::index* {
+    if (t)
+      for (const auto& ix : t->indexes)
+        if (ix.name == n && !n.empty()) return &ix;
+    return nullptr;
+  };
+  compare(
+      name, "index", w.indexes, h.indexes, [](const sdk::index& i) { return fmt::format("({})", fmt::join(i.columns, ", ")); },
+      [&](const sdk::index& i) {
+        sdk::index ix = i;
+        ix.table = name;
+        return std::vector<generated_op>{op(phase::make_dependents, ops::create_index{ix})};
+      },
+      [&](const sdk::index& i) { return std::vector<generated_op>{op(phase::drop_dependents, ops::drop_index{i.name, name})}; },
+      out);
+  // Unique indexes and unique constraints are one thing to MySQL, and to what a query may rely on;
+  // keys are known by what they do, since the database names those a column declared. Each is made
+  // and dropped as what it is: an index where the model or the database has an index of its name.
+  compare(
+      name, "unique", w.uniques, h.uniques,
+      [](const sdk::unique_constraint& u) { return fmt::format("({})", fmt::join(u.columns, ", ")); },
+      [&](const sdk::unique_constraint& u) {
+        if (index_in(w_in, u.name))
+          return std::vector<generated_op>{op(phase::make_dependents, ops::create_index{{u.name, name, u.columns, true}})};
+        const std::string n = u.name.empty() ? made_name("uq", name, u.columns) : u.name;
+        return std::vector<generated_op>{op(phase::make_dependents, ops::create_unique{name, {n, u.columns}})};
+      },
+      [&](const sdk::unique_constraint& u) {
+        if (index_in(h_in, u.name))
+          return std::vector<generated_op>{op(phase::drop_dependents, ops::drop_index{u.name, name})};
+        return drop_constraint(u.name);
+      },
+      out, true);
+  compare(
+      name, "foreign key", w.foreign_keys, h.foreign_keys, fk_text,
+      [&](const sdk::foreign_key& k) {
+        sdk::foreign_key fk = k;
+        if (fk.name.empty()) fk.name = made_name("fk", name, k.columns);
+        return std::vector<generated_op>{op(phase::make_dependents, ops::create_foreign_key{name, fk})};
+      },
+      // SQLite's keys have no names: one a column declared goes by the name the model gives it.
+      [&](const sdk::foreign_key& k) { return drop_constraint(k.name.empty() ? made_name("fk", name, k.columns) : k.name); },
+      out, true);
+  compare(
+      name, "check", w.checks, h.checks, [](const sdk::check&) { return std::string("(by name)"); },
+      [&](const sdk::check& c) { return std::vector<generated_op>{op(phase::make_dependents, ops::create_check{name, c})}; },
+      [&](const sdk::check& c) { return drop_constraint(c.name); }, out);
 }
 
 }  // namespace
@@ -181,65 +297,59 @@ projection project_schema(const revision_graph& g, const std::vector<revision_gr
   return p;
 }
 
-std::vector<std::string> diff_schemas(const sdk::schema& want_in, const sdk::schema& have_in, const sdk::dialect* d,
-                                      bool defaults) {
+std::vector<difference> diff_schemas(const sdk::schema& want_in, const sdk::schema& have_in, const sdk::dialect* d,
+                                     bool defaults) {
+  namespace ops = sdk::ops;
   const sdk::schema want = normalised(want_in), have = normalised(have_in);
-  std::vector<std::string> out;
+  std::vector<difference> out;
   for (const auto& [name, w] : want.tables) {
-    const sdk::table* h = have.find(name);
-    if (!h) {
-      out.push_back(fmt::format("+ table {} ({} column(s))", name, w.columns.size()));
-      continue;
-    }
-    std::vector<std::string> added, dropped;
-    auto text = [&](const sdk::column& c, const sdk::table& t) {
-      return column_text(c, d, std::find(t.primary_key.begin(), t.primary_key.end(), c.name) != t.primary_key.end(),
-                         defaults);
-    };
-    for (const auto& c : w.columns) {
-      const sdk::column* hc = h->find_column(c.name);
-      if (!hc) {
-        added.push_back(c.name);
-        out.push_back(fmt::format("+ column {}.{}: {}", name, c.name, text(c, w)));
-      } else if (text(*hc, *h) != text(c, w)) {
-        out.push_back(fmt::format("~ column {}.{}: {} in the database, {} in the model", name, c.name, text(*hc, *h),
-                                  text(c, w)));
-      }
-    }
-    for (const auto& c : h->columns)
-      if (!w.find_column(c.name)) {
-        dropped.push_back(c.name);
-        out.push_back(fmt::format("- column {}.{}: {}", name, c.name, text(c, *h)));
-      }
-    // A column gone and one come of the same type may be one renamed: say so, never decide it.
-    for (const auto& gone : dropped)
-      for (const auto& a : added)
-        if (canonical_type(h->find_column(gone)->type) == canonical_type(w.find_column(a)->type))
-          out.push_back(fmt::format("? column {}.{} may be {}.{} renamed: a rename keeps its data, a drop does not",
-                                    name, gone, name, a));
-    if (h->primary_key != w.primary_key)
-      out.push_back(fmt::format("~ primary key {}: ({}) in the database, ({}) in the model", name,
-                                fmt::join(h->primary_key, ", "), fmt::join(w.primary_key, ", ")));
-    compare(name, "index", w.indexes, h->indexes,
-            [](const sdk::index& i) { return fmt::format("({})", fmt::join(i.columns, ", ")); }, out);
-    // Unique indexes and unique constraints are one thing to MySQL, and to what a query may rely on;
-    // keys are known by what they do, since the database names those a column declared.
-    compare(name, "unique", w.uniques, h->uniques,
-            [](const sdk::unique_constraint& u) { return fmt::format("({})", fmt::join(u.columns, ", ")); }, out, true);
-    compare(name, "foreign key", w.foreign_keys, h->foreign_keys, fk_text, out, true);
-    compare(name, "check", w.checks, h->checks, [](const sdk::check&) { return std::string("(by name)"); }, out);
+    if (const sdk::table* h = have.find(name))
+      diff_table(name, w, *h, want_in.find(name), have_in.find(name), d, defaults, out);
+    else
+      out.push_back({fmt::format("+ table {} ({} column(s))", name, w.columns.size()),
+                     {op(phase::make_tables, ops::create_table{named_constraints(*want_in.find(name))})}});
   }
   for (const auto& [name, h] : have.tables)
-    if (!want.find(name)) out.push_back(fmt::format("- table {} ({} column(s))", name, h.columns.size()));
+    if (!want.find(name))
+      out.push_back({fmt::format("- table {} ({} column(s))", name, h.columns.size()),
+                     {op(phase::drop_tables, ops::drop_table{name})}});
+  // Enum types, made by the enum plugin's operations: a value is added after the one before it.
   for (const auto& [name, values] : want.enums) {
     auto it = have.enums.find(name);
-    if (it == have.enums.end()) out.push_back(fmt::format("+ enum {} ({})", name, fmt::join(values, ", ")));
-    else if (it->second != values)
-      out.push_back(fmt::format("~ enum {}: ({}) in the database, ({}) in the model", name, fmt::join(it->second, ", "),
-                                fmt::join(values, ", ")));
+    if (it == have.enums.end()) {
+      out.push_back({fmt::format("+ enum {} ({})", name, fmt::join(values, ", ")),
+                     {{phase::make_types, {}, enum_fields("create_enum", name, "values", toml_list(values)),
+                       enum_fields("drop_enum", name, "values", toml_list(values))}}});
+      continue;
+    }
+    if (it->second == values) continue;
+    difference diff{fmt::format("~ enum {}: ({}) in the database, ({}) in the model", name, fmt::join(it->second, ", "),
+                                fmt::join(values, ", ")),
+                    {}};
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!sdk::detail::mentions(it->second, values[i])) {
+        std::string add = enum_fields("add_enum_value", name, "value", toml_string(values[i]));
+        if (i > 0) add += "after = " + toml_string(values[i - 1]) + "\n";
+        diff.ops.push_back({phase::make_types, {}, add, enum_fields("drop_enum_value", name, "value", toml_string(values[i]))});
+      }
+    for (const auto& v : it->second)
+      if (!sdk::detail::mentions(values, v))
+        diff.ops.push_back({phase::drop_types, {}, enum_fields("drop_enum_value", name, "value", toml_string(v)),
+                            enum_fields("add_enum_value", name, "value", toml_string(v))});
+    out.push_back(std::move(diff));
   }
   for (const auto& [name, values] : have.enums)
-    if (!want.enums.count(name)) out.push_back(fmt::format("- enum {} ({})", name, fmt::join(values, ", ")));
+    if (!want.enums.count(name))
+      out.push_back({fmt::format("- enum {} ({})", name, fmt::join(values, ", ")),
+                     {{phase::drop_types, {}, enum_fields("drop_enum", name, "values", toml_list(values)),
+                       enum_fields("create_enum", name, "values", toml_list(values))}}});
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::vector<difference>& diffs) {
+  std::vector<std::string> out;
+  out.reserve(diffs.size());
+  for (const auto& d : diffs) out.push_back(d.line);
   return out;
 }
 

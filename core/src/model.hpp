@@ -9,6 +9,7 @@
 #include <retort/sdk/schema.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,14 +30,47 @@ struct projection {
 projection project_schema(const revision_graph& g, const std::vector<revision_graph::rev>& heads,
                           const op_catalog& catalog);
 
-/// What `have` lacks or holds differently from `want`, one line each, sorted by table: `+` for what
-/// the model has and the database lacks, `-` the other way, `~` for a difference in place. Column
-/// references count as foreign keys named fk_<table>_<column>, types are compared after spelling
-/// aliases are folded (`int4`, `INT`, `integer`) — as `d` renders them, when the database is one —
-/// unique indexes and unique constraints are one thing, keys and uniques are matched by what they
-/// do rather than by name, server defaults are compared only with `defaults` (the server rewrites
-/// them: 'open'::character varying), and retort's own tables are left out by the caller.
-std::vector<std::string> diff_schemas(const sdk::schema& want, const sdk::schema& have, const sdk::dialect* d = nullptr,
-                                      bool defaults = false);
+/// Where an operation goes in a generated migration: types first, then what the changes would break
+/// dropped, new tables, columns added and altered, keys, columns dropped, what depends on columns
+/// made, the tables and types that go. A later phase may rely on what an earlier one did.
+enum class phase { make_types, drop_dependents, make_tables, add_columns, alter_columns, alter_keys, drop_columns,
+                   make_dependents, drop_tables, drop_types };
+
+/// One operation that brings the database toward the model: a built-in one, or a plugin's (the enum
+/// types) as its TOML fields and those of the operation that undoes it.
+struct generated_op {
+  phase when;
+  std::optional<sdk::builtin_op> builtin;
+  std::string fields, inverse_fields;
+};
+
+/// What `have` lacks or holds differently from `want`: the line `check` prints — `+` for what the
+/// model has and the database lacks, `-` the other way, `~` for a difference in place, `?` for a
+/// possible rename — and the operations that would make it so (none for what no operation can
+/// change, or for a `?`).
+struct difference {
+  /// For a `?`: the column that may have been renamed, and to what.
+  struct rename {
+    std::string table, from, to;
+  };
+  difference(std::string l, std::vector<generated_op> o = {}, std::optional<rename> r = {})
+      : line(std::move(l)), ops(std::move(o)), maybe_renamed(std::move(r)) {}
+
+  std::string line;
+  std::vector<generated_op> ops;
+  std::optional<rename> maybe_renamed;
+};
+
+/// The differences, sorted by table. Column references count as foreign keys named
+/// fk_<table>_<column>, types are compared after spelling aliases are folded (`int4`, `INT`,
+/// `integer`) — as `d` renders them, when the database is one — unique indexes and unique
+/// constraints are one thing, keys and uniques are matched by what they do rather than by name,
+/// server defaults are compared only with `defaults` (the server rewrites them: 'open'::character
+/// varying), and retort's own tables are left out by the caller.
+std::vector<difference> diff_schemas(const sdk::schema& want, const sdk::schema& have, const sdk::dialect* d = nullptr,
+                                     bool defaults = false);
+
+/// The lines of `diffs`, as `check` prints them.
+std::vector<std::string> lines_of(const std::vector<difference>& diffs);
 
 }  // namespace retort

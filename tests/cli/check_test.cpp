@@ -38,7 +38,7 @@ TEST_F(check, a_model_that_matches_is_clean_online_and_offline) {
   model(users_model());
   auto r = retort({"check", "--offline"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_TRUE(contains(r.err, "No differences: the migrations up to a1 match")) << r.err;
+  EXPECT_TRUE(contains(r.err, "No differences between the model (migrations/schema.toml) and the migrations up to a1.")) << r.err;
   ASSERT_EQ(retort({"upgrade"}).code, 0);
   r = retort({"check"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;  // SQLite's unnamed inline key and its INTEGER rowid match
@@ -86,12 +86,21 @@ TEST_F(check, a_bad_model_is_refused_naming_file_line_and_field) {
   EXPECT_TRUE(contains(r.err, "table 't' is declared twice (first at")) << r.err;
 }
 
-TEST_F(check, the_example_project_matches_its_model_and_offline_names_what_it_cannot_see) {
-  // The repository's example, on SQLite: after `upgrade`, the database is what schema.toml says.
-  // Offline, two of its migrations are SQL files, which the projection cannot see into: it says which.
+TEST_F(check, the_example_project_matches_its_model_online_and_offline) {
+  // The repository's example, on SQLite: after `upgrade`, the database is what schema.toml says; and
+  // so are its migrations, projected without a database.
   expect_example_matches_its_model(dir.path(), "sqlite:///" + (dir / "example.db").string());
+  write(dir / "example/schema.toml", slurp(fs::path(RETORT_SOURCE_DIR) / "migrations/schema.toml"));
   auto r = run(dir / "example", {"check", "--offline"});
-  EXPECT_TRUE(contains(r.err, "cannot see into the raw SQL of revision(s) e27d5a0f8c13, 0f93c7a5d18e")) << r.err;
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "No differences between the model (schema.toml) and the migrations up to d8a2b5c9e346.")) << r.err;
+}
+
+TEST_F(check, raw_sql_is_named_as_what_the_projection_cannot_see) {
+  three_migrations();  // b2 is an SQL file
+  model("[[table]]\nname = \"users\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
+  auto r = retort({"check", "--offline"});
+  EXPECT_TRUE(contains(r.err, "cannot see into the raw SQL of revision(s) b2")) << r.err;
 }
 
 }  // namespace

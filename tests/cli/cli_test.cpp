@@ -290,11 +290,11 @@ TEST_F(cli, passwords_never_show) {
 }
 
 TEST_F(cli, plugins_lists_the_search_path_and_refusals) {
-  auto r = retort({"plugins", "--plugin-path", std::string(FIXTURE_DIR) + "/abi2"});
+  auto r = retort({"plugins", "--plugin-path", std::string(FIXTURE_DIR) + "/abi1"});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, std::string(FIXTURE_DIR) + "/abi2")) << r.out;
+  EXPECT_TRUE(contains(r.out, std::string(FIXTURE_DIR) + "/abi1")) << r.out;
   EXPECT_TRUE(contains(r.out, "refused")) << r.out;
-  EXPECT_TRUE(contains(r.out, "built for SDK ABI 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "built for SDK ABI 1")) << r.out;
   EXPECT_TRUE(contains(r.out, "loaded")) << r.out;
   EXPECT_TRUE(contains(r.out, "schemes: sqlite")) << r.out;
 }

@@ -1,6 +1,7 @@
 // mysql_test.cpp — the MySQL dialect against a real MariaDB: URL handling and connection errors
 // (the password never shown, the server's error number kept), a script with DELIMITER blocks run
 // online, and MySQL's own spellings (ENUM-free types, prefix indexes) accepted by the server.
+#include "autogenerate_tour.hpp"
 #include "example_check.hpp"
 #include "mysql_fixture.hpp"
 
@@ -191,6 +192,10 @@ sql = "ALTER TABLE held ADD COLUMN x INT"
 
 TEST_F(my, the_example_project_matches_its_model_and_a_change_is_reported) {
   expect_example_matches_its_model(dir.path(), url);
+}
+
+TEST_F(my, autogenerate_each_kind_of_change_goes_up_checks_clean_and_comes_down_with_its_rows) {
+  autogenerate_tour(*this);
 }
 
 }  // namespace

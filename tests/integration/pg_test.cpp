@@ -2,6 +2,7 @@
 // failure with the SQLSTATE, eight runners at once, CREATE INDEX CONCURRENTLY among transactional
 // statements, the lock holder named on timeout, a runner killed mid-migration, and passwords that
 // never show. Each test works in a database of its own.
+#include "autogenerate_tour.hpp"
 #include "example_check.hpp"
 #include "pg_fixture.hpp"
 
@@ -282,4 +283,8 @@ TEST_F(pg, statement_timeout_per_migration_and_the_servers_detail) {
 
 TEST_F(pg, the_example_project_matches_its_model_and_a_change_is_reported) {
   expect_example_matches_its_model(dir.path(), url);
+}
+
+TEST_F(pg, autogenerate_each_kind_of_change_goes_up_checks_clean_and_comes_down_with_its_rows) {
+  autogenerate_tour(*this);
 }

@@ -46,8 +46,8 @@ TEST(loader, a_good_plugin_loads_and_claims_its_scheme) {
 }
 
 TEST(loader, another_abi_major_is_refused_before_dlopen) {
-  expect_all(refusal("abi2", "abi2"), {fixture("abi2", "abi2").string(), "built for SDK ABI 2", "this retort speaks 1",
-                                       "rebuild it against retort-sdk 1.x"});
+  expect_all(refusal("abi1", "abi1"), {fixture("abi1", "abi1").string(), "built for SDK ABI 1", "this retort speaks 2",
+                                       "rebuild it against retort-sdk 2.x"});
 }
 
 const std::string host_abi = std::to_string(RETORT_SDK_ABI_MAJOR) + "." + std::to_string(RETORT_SDK_ABI_MINOR);
@@ -115,7 +115,7 @@ TEST(loader, another_toolchain_tag_is_refused) {
 }
 
 TEST(loader, a_library_without_the_entry_symbol_is_not_a_plugin) {
-  expect_all(refusal("noentry", "noentry"), {fixture("noentry", "noentry").string(), "not a retort plugin", "retort_plugin_abi_1"});
+  expect_all(refusal("noentry", "noentry"), {fixture("noentry", "noentry").string(), "not a retort plugin", "retort_plugin_abi_2"});
 }
 
 TEST(loader, a_file_that_is_not_a_library_is_refused) {
@@ -203,11 +203,11 @@ TEST(loader, only_the_needed_dialect_is_loaded) {
 }
 
 TEST(loader, scan_reports_loaded_refused_and_shadowed) {
-  plugin_host host({fs::path(FIXTURE_DIR) / "abi2", fs::path(FIXTURE_DIR) / "good", fs::path(FIXTURE_DIR) / "good"});
+  plugin_host host({fs::path(FIXTURE_DIR) / "abi1", fs::path(FIXTURE_DIR) / "good", fs::path(FIXTURE_DIR) / "good"});
   auto reports = host.scan();
   ASSERT_EQ(reports.size(), 3u);
   EXPECT_EQ(reports[0].status, retort::plugin_report::state::refused);
-  EXPECT_NE(reports[0].reason.find("SDK ABI 2"), std::string::npos);
+  EXPECT_NE(reports[0].reason.find("SDK ABI 1"), std::string::npos);
   EXPECT_EQ(reports[1].status, retort::plugin_report::state::loaded);
   EXPECT_EQ(reports[1].schemes, std::vector<std::string>{"fixture"});
   EXPECT_EQ(reports[1].version, "9.9.9");

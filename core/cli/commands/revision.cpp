@@ -1,6 +1,9 @@
 // revision.cpp — `retort revision -m MSG`: a new migration file after the current head.
 #include "../cli.hpp"
+#include "../compare.hpp"
 #include "../new_revision.hpp"
+
+#include "autogenerate.hpp"
 
 #include "target.hpp"
 
@@ -9,8 +12,55 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace retort::cli {
 namespace po = boost::program_options;
+
+namespace {
+
+/// `revision --autogenerate`: the differences between the model and the database (or what the
+/// migrations up to `parents` project) as a migration after `parents`.
+int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev>& parents, bool offline, bool defaults) {
+  const revision_graph& g = ctx.graph();
+  if (!offline) {
+    // Against a database behind its migrations, the new one would repeat what they do.
+    auto at = ctx.db_heads();
+    auto want = parents;
+    std::sort(at.begin(), at.end());
+    std::sort(want.begin(), want.end());
+    if (at != want)
+      throw sdk::error(sdk::error_kind::usage,
+                       fmt::format("the database is at {}, not at {}: `retort upgrade {}` first, or compare with what the "
+                                   "migrations make with --offline",
+                                   join(ids_of(g, at), "base"), join(ids_of(g, want), "base"),
+                                   want.size() == 1 ? g.at(want.front()).id : "heads"));
+  }
+  const comparison c = compare_with_model(ctx, offline, defaults, parents);
+  note_unseen_sql(ctx, c);
+  if (c.diffs.empty()) {
+    ctx.note(fmt::format("No differences between the model ({}) and {}: no migration written.", c.model, c.against));
+    if (ctx.global.json) ctx.out << "{\"path\": null, \"differences\": [], \"operations\": 0, \"warnings\": []}\n";
+    return 0;
+  }
+  const generated_migration m = autogenerate(c.diffs, c.before);
+  std::string header = fmt::format("# Written by `retort revision --autogenerate` from the model ({}) against {}.\n"
+                                   "# Review it before it runs. The differences it makes good:\n",
+                                   c.model, c.against);
+  for (const auto& d : c.diffs) header += "#   " + d.line + "\n";
+  for (const auto& w : m.warnings) header += "# WARNING: " + w + "\n";
+  spec.body = header + m.body;
+  const auto path = write_revision(ctx, spec);
+  for (const auto& w : m.warnings) ctx.err << "warning: " << w << "\n";
+  if (ctx.global.json)
+    ctx.out << fmt::format("{{\"path\": {}, \"differences\": {}, \"operations\": {}, \"warnings\": {}}}\n",
+                           json_string(path.string()), json_list(lines_of(c.diffs)), m.upgrade_ops, json_list(m.warnings));
+  else
+    ctx.out << path.string() << "\n";
+  return 0;
+}
+
+}  // namespace
 
 int cmd_revision(context& ctx) {
   po::options_description own("retort revision -m MSG");
@@ -21,7 +71,11 @@ int cmd_revision(context& ctx) {
       ("head", po::value<std::string>()->default_value("head"), "the revision this one follows ('base' for a new root)")
       ("splice", po::bool_switch(), "allow --head to name a revision that is not a head")
       ("branch-label", po::value<std::vector<std::string>>(), "a label for the branch this revision starts (repeatable)")
-      ("depends-on", po::value<std::vector<std::string>>(), "a revision this one depends on (repeatable)");
+      ("depends-on", po::value<std::vector<std::string>>(), "a revision this one depends on (repeatable)")
+      ("autogenerate", po::bool_switch(), "write the operations that bring the database to the schema model")
+      ("offline", po::bool_switch(), "with --autogenerate: compare the model with what the migrations project, "
+                                     "without a database")
+      ("compare-defaults", po::bool_switch(), "with --autogenerate: server defaults too");
   auto vm = ctx.parse(own, {});
   const revision_graph& g = ctx.graph();
   std::vector<rev> parents;
@@ -45,9 +99,15 @@ int cmd_revision(context& ctx) {
   if (vm.count("branch-label")) spec.branch_labels = vm["branch-label"].as<std::vector<std::string>>();
   if (vm.count("depends-on"))
     for (const auto& d : vm["depends-on"].as<std::vector<std::string>>()) spec.depends_on.push_back(g.at(resolve_revision(g, d)).id);
-  auto path = write_revision(ctx, spec);
-  ctx.out << path.string() << "\n";
-  return 0;
+  const bool autogen = vm["autogenerate"].as<bool>();
+  if (!autogen && (vm["offline"].as<bool>() || vm["compare-defaults"].as<bool>()))
+    throw sdk::error(sdk::error_kind::usage, "--offline and --compare-defaults go with --autogenerate");
+  if (!autogen) {
+    ctx.out << write_revision(ctx, spec).string() << "\n";
+    return 0;
+  }
+  if (spec.sql) throw sdk::error(sdk::error_kind::usage, "--autogenerate writes TOML operations; leave out --sql");
+  return autogenerate_revision(ctx, std::move(spec), parents, vm["offline"].as<bool>(), vm["compare-defaults"].as<bool>());
 }
 
 }  // namespace retort::cli

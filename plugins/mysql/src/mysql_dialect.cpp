@@ -5,6 +5,7 @@
 #include "mysql_split.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -171,10 +172,7 @@ std::string mysql_dialect::index_sql(const sdk::index& ix, const sdk::table* t) 
 }
 
 std::string mysql_dialect::create_table_sql(const sdk::table& t, const std::string& as_name, const sdk::schema& s) const {
-  std::vector<std::string> pk = t.primary_key;
-  if (pk.empty())
-    for (const auto& c : t.columns)
-      if (c.primary_key) pk.push_back(c.name);
+  const std::vector<std::string> pk = t.key();
   const bool inline_pk = pk.size() == 1 && t.primary_key.empty();
   std::string out = "CREATE TABLE " + quote_identifier(as_name) + " (";
   std::string sep = "\n  ";
@@ -261,11 +259,7 @@ std::vector<sdk::statement> mysql_dialect::own(const ops::drop_constraint& o, co
       auto leads = [&](const std::vector<std::string>& cols) {
         return cols.size() >= fk.columns.size() && std::equal(fk.columns.begin(), fk.columns.end(), cols.begin());
       };
-      std::vector<std::string> pk = t->primary_key;
-      if (pk.empty())
-        for (const auto& c : t->columns)
-          if (c.primary_key) pk.push_back(c.name);
-      bool covered = leads(pk);
+      bool covered = leads(t->key());
       for (const auto& ix : t->indexes) covered = covered || leads(ix.columns);
       for (const auto& u : t->uniques) covered = covered || leads(u.columns);
       for (const auto& c : t->columns) covered = covered || (c.unique && leads({c.name}));
@@ -275,6 +269,15 @@ std::vector<sdk::statement> mysql_dialect::own(const ops::drop_constraint& o, co
   // A check (MariaDB's DROP CONSTRAINT, which MySQL takes since 8.0.19 for every kind), or a
   // constraint the earlier migrations do not know.
   return {{alter(o.table) + "DROP CONSTRAINT " + name, true}};
+}
+
+std::vector<sdk::statement> mysql_dialect::own(const ops::alter_primary_key& o, const sdk::schema& before) const {
+  // MySQL's key has no name to drop it by; one statement swaps it, so the table is never without one.
+  std::vector<std::string> parts;
+  const sdk::table* t = before.find(o.table);
+  if (!t || !t->key().empty()) parts.push_back("DROP PRIMARY KEY");
+  if (!o.columns.empty()) parts.push_back("ADD PRIMARY KEY (" + list(o.columns) + ")");
+  return {{fmt::format("{}{}", alter(o.table), fmt::join(parts, ", ")), true}};
 }
 
 std::string mysql_dialect::timeout_sql(std::string_view which, std::optional<std::chrono::milliseconds> value) const {

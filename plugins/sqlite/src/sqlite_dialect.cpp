@@ -171,9 +171,14 @@ std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_constraint& o, c
   auto named = [&](const auto& v) {
     return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == o.name; });
   };
-  if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks))
+  if (!named(t.uniques) && !named(t.foreign_keys) && !named(t.checks) &&
+      !sdk::op_traits<ops::drop_constraint>::referencing(t, o))
     cannot("table '{}' has no constraint named '{}'", o.table, o.name);
   return rebuilt(o, o.table, "drop_constraint", before);
+}
+
+std::vector<sdk::statement> sqlite_dialect::own(const ops::alter_primary_key& o, const sdk::schema& before) const {
+  return rebuilt(o, o.table, "alter_primary_key", before);
 }
 
 std::vector<sdk::statement> sqlite_dialect::render(const sdk::builtin_op& op, const sdk::schema& before) const {

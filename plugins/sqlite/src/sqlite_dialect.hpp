@@ -34,6 +34,7 @@ class sqlite_dialect final : public sdk::sql_dialect {
   std::vector<sdk::statement> own(const ops::create_foreign_key& o, const sdk::schema& before) const;
   std::vector<sdk::statement> own(const ops::create_check& o, const sdk::schema& before) const;
   std::vector<sdk::statement> own(const ops::drop_constraint& o, const sdk::schema& before) const;
+  std::vector<sdk::statement> own(const ops::alter_primary_key& o, const sdk::schema& before) const;
   template <class Op> std::vector<sdk::statement> own(const Op& o, const sdk::schema& before) const {
     return sdk::sql_dialect::render(o, before);
   }

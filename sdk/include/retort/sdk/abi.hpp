@@ -3,9 +3,9 @@
 
 /// Any change that breaks a published interface bumps the major; a plugin built for another major
 /// is refused before it is loaded.
-#define RETORT_SDK_ABI_MAJOR 1
+#define RETORT_SDK_ABI_MAJOR 2
 /// Additions only. A host loads a plugin whose minor is lower or equal to its own.
-#define RETORT_SDK_ABI_MINOR 1
+#define RETORT_SDK_ABI_MINOR 0
 #define RETORT_SDK_VERSION "0.1.0"
 
 /// Types that cross the plugin boundary keep default visibility, so RTTI and exceptions work

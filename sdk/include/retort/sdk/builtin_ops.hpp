@@ -5,6 +5,7 @@
 #include <retort/sdk/ops.hpp>
 #include <retort/sdk/ops/add_column.hpp>
 #include <retort/sdk/ops/alter_column.hpp>
+#include <retort/sdk/ops/alter_primary_key.hpp>
 #include <retort/sdk/ops/create_check.hpp>
 #include <retort/sdk/ops/create_foreign_key.hpp>
 #include <retort/sdk/ops/create_index.hpp>

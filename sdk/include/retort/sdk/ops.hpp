@@ -31,6 +31,8 @@ struct create_unique { std::string table; unique_constraint def; };
 struct create_foreign_key { std::string table; foreign_key def; };
 struct create_check { std::string table; check def; };
 struct drop_constraint { std::string name, table; };
+/// The table's primary key becomes `columns`; none drops it.
+struct alter_primary_key { std::string table; std::vector<std::string> columns; };
 /// Raw SQL. `dialect` limits it to one dialect; `down` is the SQL that reverts it.
 struct sql {
   std::string text;
@@ -46,7 +48,7 @@ namespace retort::sdk {
 using builtin_op = std::variant<ops::create_table, ops::drop_table, ops::rename_table, ops::add_column,
                                 ops::drop_column, ops::alter_column, ops::create_index, ops::drop_index,
                                 ops::create_unique, ops::create_foreign_key, ops::create_check,
-                                ops::drop_constraint, ops::sql>;
+                                ops::drop_constraint, ops::alter_primary_key, ops::sql>;
 
 /// What the built-in operation `Op` is and does, specialised in ops/<name>.hpp:
 ///   static constexpr std::string_view name;

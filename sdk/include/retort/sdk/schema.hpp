@@ -56,6 +56,15 @@ struct table {
   std::vector<check> checks;
   std::vector<index> indexes;
 
+  /// The key's columns, whether the table or its columns declare it.
+  std::vector<std::string> key() const {
+    if (!primary_key.empty()) return primary_key;
+    std::vector<std::string> out;
+    for (const auto& c : columns)
+      if (c.primary_key) out.push_back(c.name);
+    return out;
+  }
+
   const column* find_column(const std::string& n) const {
     for (const auto& c : columns)
       if (c.name == n) return &c;

@@ -79,16 +79,8 @@ class sql_dialect : public dialect {
 
   /// REFERENCES "table" ("col") for a column's "table.col" or "table(col)".
   std::string references_sql(const std::string& ref) const {
-    std::string table, col;
-    if (auto open = ref.find('('); open != std::string::npos) {
-      table = ref.substr(0, open);
-      col = ref.substr(open + 1, ref.size() - open - 2);
-    } else {
-      auto dot = ref.rfind('.');
-      table = ref.substr(0, dot);
-      col = ref.substr(dot + 1);
-    }
-    return "REFERENCES " + quote_identifier(detail::trimmed(table)) + " (" + quote_identifier(detail::trimmed(col)) + ")";
+    const auto [table, cols] = detail::split_reference(ref);
+    return "REFERENCES " + quote_identifier(table) + " (" + list(cols) + ")";
   }
 
   /// A column whose type names an enum of `s`: its type and the clause that keeps its values (a
@@ -127,10 +119,7 @@ class sql_dialect : public dialect {
   }
 
   virtual std::string create_table_sql(const table& t, const std::string& as_name, const schema& s) const {
-    std::vector<std::string> pk = t.primary_key;
-    if (pk.empty())
-      for (const auto& c : t.columns)
-        if (c.primary_key) pk.push_back(c.name);
+    const std::vector<std::string> pk = t.key();
     const bool inline_pk = pk.size() == 1 && t.primary_key.empty();
     std::string out = "CREATE TABLE " + quote_identifier(as_name) + " (";
     std::string sep = "\n  ";

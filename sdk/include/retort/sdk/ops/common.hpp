@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -40,15 +41,15 @@ inline std::string trimmed(std::string_view s) {
   return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
 }
 
-/// "table.col" or "table(col, col)" → table and columns; `key` names the field for errors.
-inline std::pair<std::string, std::vector<std::string>> parse_reference(const fields& f, std::string_view key,
-                                                                        const std::string& text) {
+/// "table.col" or "table(col, col)" → table and columns; an empty table or no columns when it is
+/// neither.
+inline std::pair<std::string, std::vector<std::string>> split_reference(std::string_view text) {
   std::string table;
   std::vector<std::string> cols;
-  if (auto open = text.find('('); open != std::string::npos) {
-    if (text.back() != ')') f.fail(*f.find(key), key, "'" + text + "' must be \"table(col, …)\" or \"table.col\"");
-    table = trimmed(std::string_view(text).substr(0, open));
-    std::string_view inner = std::string_view(text).substr(open + 1, text.size() - open - 2);
+  if (auto open = text.find('('); open != std::string_view::npos) {
+    if (text.back() != ')') return {};
+    table = trimmed(text.substr(0, open));
+    std::string_view inner = text.substr(open + 1, text.size() - open - 2);
     for (std::size_t start = 0; start <= inner.size();) {
       auto comma = inner.find(',', start);
       std::string c = trimmed(inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
@@ -56,13 +57,31 @@ inline std::pair<std::string, std::vector<std::string>> parse_reference(const fi
       if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
-  } else if (auto dot = text.rfind('.'); dot != std::string::npos) {
-    table = trimmed(std::string_view(text).substr(0, dot));
-    cols.push_back(trimmed(std::string_view(text).substr(dot + 1)));
+  } else if (auto dot = text.rfind('.'); dot != std::string_view::npos) {
+    table = trimmed(text.substr(0, dot));
+    cols.push_back(trimmed(text.substr(dot + 1)));
   }
-  if (table.empty() || cols.empty())
-    f.fail(*f.find(key), key, "'" + text + "' must be \"table(col, …)\" or \"table.col\"");
   return {table, cols};
+}
+
+/// The same, where `text` is the field `key` of `f`: anything else is an error naming it.
+inline std::pair<std::string, std::vector<std::string>> parse_reference(const fields& f, std::string_view key,
+                                                                        const std::string& text) {
+  auto out = split_reference(text);
+  if (out.first.empty() || out.second.empty())
+    f.fail(*f.find(key), key, "'" + text + "' must be \"table(col, …)\" or \"table.col\"");
+  return out;
+}
+
+/// The foreign key a column's `references` declares, by the name the schema model gives it:
+/// fk_<table>_<column>.
+inline foreign_key column_foreign_key(const std::string& table, const column& c) {
+  foreign_key fk;
+  fk.name = "fk_" + table + "_" + c.name;
+  fk.columns = {c.name};
+  std::tie(fk.ref_table, fk.ref_columns) = split_reference(c.references.value_or(""));
+  fk.on_delete = c.on_delete;
+  return fk;
 }
 
 /// ON DELETE / ON UPDATE: one of the SQL actions, upper case ("set_null" → "SET NULL").

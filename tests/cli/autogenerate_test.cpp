@@ -1,0 +1,101 @@
+// autogenerate_test.cpp — `revision --autogenerate` on SQLite: the tour of every kind of change (each
+// one up, checked, down with its rows, and the same written offline), the order a cycle of foreign
+// keys needs, what the reviewer is warned of, the patterns that leave tables out, and what it refuses.
+#include "autogenerate_tour.hpp"
+#include "cli_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace retort_test {
+namespace {
+
+struct autogenerate : cli {
+  std::vector<std::string> rows(const std::string& sql) {
+    if (sql.rfind("SELECT", 0) == 0) return column(db, sql);
+    exec(db, sql);
+    return {};
+  }
+  void model(const std::string& text) { write(dir / "migrations/schema.toml", text); }
+  /// The text of the migration whose file names `id`.
+  std::string migration_text(const std::string& id) {
+    for (const auto& e : fs::directory_iterator(dir / "migrations/versions"))
+      if (e.path().filename().string().find("_" + id + "_") != std::string::npos) return slurp(e.path());
+    return {};
+  }
+};
+
+TEST_F(autogenerate, each_kind_of_change_goes_up_checks_clean_and_comes_down_with_its_rows) { autogenerate_tour(*this); }
+
+TEST_F(autogenerate, tables_that_reference_each_other_are_made_then_joined_by_their_keys) {
+  model("[[table]]\nname = \"a\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"b_id\", type = \"integer\", references = \"b.id\" } ]\n"
+        "[[table]]\nname = \"b\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"a_id\", type = \"integer\", references = \"a.id\" } ]\n");
+  auto r = retort({"revision", "--autogenerate", "-m", "cycle", "--rev-id", "c1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = migration_text("c1");
+  // a is made without its key to b, b with its key to a, then a's key.
+  EXPECT_NE(text.find("op = \"create_foreign_key\"\nname = \"fk_a_b_id\"\ntable = \"a\""), std::string::npos) << text;
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  EXPECT_EQ(retort({"check"}).code, 0);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM pragma_foreign_key_list('a')"), std::vector<std::string>{"1"});
+  ASSERT_EQ(retort({"downgrade", "base"}).code, 0) << text;
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version"}));
+}
+
+TEST_F(autogenerate, a_possible_rename_is_said_in_the_file_and_on_stderr) {
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"email\", type = \"string(100)\" } ]\n");
+  ASSERT_EQ(retort({"revision", "--autogenerate", "-m", "t"}).code, 0);
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"mail\", type = \"string(100)\", nullable = false } ]\n");
+  auto r = retort({"revision", "--autogenerate", "-m", "rename", "--rev-id", "r1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: t.email is dropped and t.mail added: if it was renamed")) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: the upgrade adds t.mail NOT NULL without a server default")) << r.err;
+  const std::string text = migration_text("r1");
+  EXPECT_TRUE(contains(text, "# RENAME? t.email may be t.mail renamed.")) << text;
+  EXPECT_LT(text.find("# RENAME?"), text.find("op = \"drop_column\"")) << text;
+  EXPECT_TRUE(contains(text, "#   ? column t.email may be t.mail renamed")) << text;
+}
+
+TEST_F(autogenerate, a_database_behind_its_migrations_is_refused_unless_offline) {
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
+  ASSERT_EQ(retort({"revision", "--autogenerate", "-m", "t", "--rev-id", "t1"}).code, 0);
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"n\", type = \"integer\" } ]\n");
+  auto r = retort({"revision", "--autogenerate", "-m", "n"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "the database is at base, not at t1: `retort upgrade t1` first")) << r.err;
+  r = retort({"revision", "--autogenerate", "--offline", "-m", "n", "--rev-id", "t2", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "\"differences\": [\"+ column t.n: integer\"], \"operations\": 1")) << r.out;
+  EXPECT_TRUE(contains(migration_text("t2"), "op = \"add_column\"\ntable = \"t\"\ncolumn = { name = \"n\", type = \"integer\" }"));
+  EXPECT_EQ(retort({"revision", "--autogenerate", "--sql", "-m", "x"}).code, 2);
+  EXPECT_EQ(retort({"revision", "--offline", "-m", "x"}).code, 2);
+}
+
+TEST_F(autogenerate, include_and_exclude_patterns_leave_tables_out_of_check_and_autogenerate) {
+  model("[[table]]\nname = \"app_users\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
+  ASSERT_EQ(retort({"revision", "--autogenerate", "-m", "users"}).code, 0);
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  // A table another tool made, and one for later.
+  exec(db, "CREATE TABLE spatial_ref_sys (srid INTEGER PRIMARY KEY)");
+  exec(db, "CREATE TABLE app_cache (k TEXT)");
+  EXPECT_EQ(retort({"check"}).code, 3);
+  std::string cfg = slurp(dir / "retort.toml");
+  write(dir / "retort.toml", cfg + "\ninclude_tables = [\"app_*\"]\nexclude_tables = [\"app_cache\"]\n");
+  auto r = retort({"check"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  r = retort({"revision", "--autogenerate", "-m", "nothing"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.err, "no migration written")) << r.err;
+  write(dir / "retort.toml", cfg + "\nexclude_tables = [\"\"]\n");
+  r = retort({"check"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "retort.toml:") && contains(r.err, "exclude_tables")) << r.err;
+}
+
+}  // namespace
+}  // namespace retort_test

@@ -1,0 +1,183 @@
+// autogenerate_tour.hpp — the seed's loop on each dialect: change the model, `revision
+// --autogenerate`, `upgrade`, `check` clean, `downgrade -1` gives the schema back with its rows, and
+// `--offline` writes the same operations as the run against the database. One step for each kind of
+// change. The fixture gives retort(args) (against its database), rows(sql) and dir.
+#pragma once
+
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace retort_test {
+
+/// The model every tour starts from: keys, a foreign key with an action, a unique index, a check.
+inline std::string tour_model() {
+  return R"toml([[table]]
+name = "teams"
+columns = [ { name = "id", type = "integer", primary_key = true, autoincrement = true },
+            { name = "name", type = "string(100)", nullable = false } ]
+
+[[table]]
+name = "users"
+columns = [ { name = "id", type = "bigint", primary_key = true, autoincrement = true },
+            { name = "email", type = "string(320)", nullable = false },
+            { name = "team_id", type = "integer", references = "teams.id", on_delete = "cascade" },
+            { name = "nickname", type = "string(50)" },
+            { name = "legacy", type = "text" } ]
+indexes = [ { name = "ux_users_email", columns = ["email"], unique = true },
+            { name = "ix_users_nickname", columns = ["nickname"] } ]
+checks = [ { name = "ck_users_email", sql = "email <> ''" } ]
+
+[[table]]
+name = "memberships"
+columns = [ { name = "user_id", type = "bigint", nullable = false },
+            { name = "team_id", type = "integer", nullable = false } ]
+primary_key = ["user_id"]
+)toml";
+}
+
+/// `text` with `from` replaced by `to`, which must be there.
+inline std::string edited(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+struct tour_step {
+  const char* what;
+  std::string model;
+  std::vector<std::string> written;  ///< operations the migration must hold
+};
+
+/// Each kind of change, one after another, from tour_model().
+inline std::vector<tour_step> tour_steps() {
+  std::vector<tour_step> steps;
+  std::string m = tour_model();
+  auto step = [&](const char* what, std::string next, std::vector<std::string> written) {
+    steps.push_back({what, next, std::move(written)});
+    m = std::move(next);
+  };
+  step("a table, a column and an index added",
+       edited(edited(m, "{ name = \"name\", type = \"string(100)\", nullable = false } ]",
+                     "{ name = \"name\", type = \"string(100)\", nullable = false },\n"
+                     "            { name = \"slug\", type = \"string(50)\" } ]\n"
+                     "indexes = [ { name = \"ix_teams_name\", columns = [\"name\"] } ]"),
+              "[[table]]\nname = \"memberships\"",
+              "[[table]]\nname = \"projects\"\n"
+              "columns = [ { name = \"id\", type = \"integer\", primary_key = true, autoincrement = true },\n"
+              "            { name = \"team_id\", type = \"integer\", nullable = false },\n"
+              "            { name = \"title\", type = \"string(200)\", nullable = false } ]\n"
+              "foreign_keys = [ { name = \"fk_projects_team_id\", columns = [\"team_id\"], references = \"teams(id)\" } ]\n\n"
+              "[[table]]\nname = \"memberships\""),
+       {"op = \"create_table\"\ntable = \"projects\"", "op = \"add_column\"\ntable = \"teams\"",
+        "op = \"create_index\"\nname = \"ix_teams_name\""});
+  step("a type made longer and a column made NOT NULL",
+       edited(edited(m, "{ name = \"name\", type = \"string(100)\"", "{ name = \"name\", type = \"string(200)\""),
+              "{ name = \"nickname\", type = \"string(50)\" }",
+              "{ name = \"nickname\", type = \"string(50)\", nullable = false }"),
+       {"column = \"name\"\ntype = \"string(200)\"", "column = \"nickname\"\nnullable = false"});
+  step("a column, an index and a check dropped",
+       edited(edited(edited(m, ",\n            { name = \"legacy\", type = \"text\" } ]", " ]"),
+                     ",\n            { name = \"ix_users_nickname\", columns = [\"nickname\"] } ]", " ]"),
+              "checks = [ { name = \"ck_users_email\", sql = \"email <> ''\" } ]\n", ""),
+       {"op = \"drop_column\"\ntable = \"users\"\ncolumn = \"legacy\"", "op = \"drop_index\"\nname = \"ix_users_nickname\"",
+        "op = \"drop_constraint\"\nname = \"ck_users_email\""});
+  step("a unique constraint, a foreign key and a check added",
+       edited(edited(m, "indexes = [ { name = \"ix_teams_name\", columns = [\"name\"] } ]",
+                     "indexes = [ { name = \"ix_teams_name\", columns = [\"name\"] } ]\n"
+                     "uniques = [ { name = \"uq_teams_slug\", columns = [\"slug\"] } ]\n"
+                     "checks = [ { name = \"ck_teams_name\", sql = \"name <> ''\" } ]"),
+              "primary_key = [\"user_id\"]",
+              "primary_key = [\"user_id\"]\n"
+              "foreign_keys = [ { name = \"fk_memberships_user_id\", columns = [\"user_id\"], references = \"users(id)\", "
+              "on_delete = \"cascade\" } ]"),
+       {"op = \"create_unique\"\nname = \"uq_teams_slug\"", "op = \"create_foreign_key\"\nname = \"fk_memberships_user_id\"",
+        "op = \"create_check\"\nname = \"ck_teams_name\""});
+  step("a composite primary key", edited(m, "primary_key = [\"user_id\"]", "primary_key = [\"user_id\", \"team_id\"]"),
+       {"op = \"alter_primary_key\"\ntable = \"memberships\"\ncolumns = [\"user_id\", \"team_id\"]"});
+  step("a table dropped",
+       edited(m, m.substr(m.find("[[table]]\nname = \"projects\""),
+                          m.find("[[table]]\nname = \"memberships\"") - m.find("[[table]]\nname = \"projects\"")),
+              ""),
+       {"op = \"drop_table\"\ntable = \"projects\""});
+  return steps;
+}
+
+/// The operations of a generated migration: from its first [[upgrade]] on.
+inline std::string operations_of(const std::string& file_text) {
+  const auto at = file_text.find("[[upgrade]]");
+  return at == std::string::npos ? std::string() : file_text.substr(at);
+}
+
+template <class Fixture> void autogenerate_tour(Fixture& f) {
+  const fs::path model = f.dir / "migrations/schema.toml";
+  const fs::path versions = f.dir / "migrations/versions";
+  auto file_of = [&](const std::string& id) {
+    for (const auto& e : fs::directory_iterator(versions))
+      if (e.path().filename().string().find("_" + id + "_") != std::string::npos) return e.path();
+    return fs::path();
+  };
+  // From an empty database: the model's tables in an order that runs (teams before the users that
+  // reference it).
+  write(model, tour_model());
+  auto r = f.retort({"revision", "--autogenerate", "-m", "initial", "--rev-id", "s0"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const std::string first = slurp(file_of("s0"));
+  EXPECT_LT(first.find("table = \"teams\""), first.find("table = \"users\"")) << first;
+  ASSERT_EQ(f.retort({"upgrade"}).code, 0);
+  r = f.retort({"check"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (const char* sql : {"INSERT INTO teams (id, name) VALUES (1, 'a')",
+                          "INSERT INTO users (id, email, team_id, nickname, legacy) VALUES (1, 'x@y', 1, 'nick', 'old')",
+                          "INSERT INTO memberships (user_id, team_id) VALUES (1, 1)"})
+    f.rows(sql);
+  auto counts = [&] {
+    return f.rows("SELECT COUNT(*) FROM teams")[0] + f.rows("SELECT COUNT(*) FROM users")[0] +
+           f.rows("SELECT COUNT(*) FROM memberships")[0];
+  };
+  ASSERT_EQ(counts(), "111");
+
+  std::string before = tour_model();
+  int n = 0;
+  for (const auto& s : tour_steps()) {
+    SCOPED_TRACE(s.what);
+    const std::string id = "s" + std::to_string(++n);
+    write(model, s.model);
+    // Offline, from what the migrations project: the same operations as against the database.
+    r = f.retort({"revision", "--autogenerate", "--offline", "-m", s.what, "--rev-id", "off" + id});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    const std::string offline = operations_of(slurp(file_of("off" + id)));
+    fs::remove(file_of("off" + id));
+    r = f.retort({"revision", "--autogenerate", "-m", s.what, "--rev-id", id});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    const std::string online = operations_of(slurp(file_of(id)));
+    EXPECT_EQ(online, offline);
+    for (const auto& op : s.written) EXPECT_NE(online.find(op), std::string::npos) << op << "\nin:\n" << online;
+    r = f.retort({"upgrade"});
+    ASSERT_EQ(r.code, 0) << r.out << r.err << online;
+    r = f.retort({"check"});
+    EXPECT_EQ(r.code, 0) << r.out << r.err << online;
+    EXPECT_EQ(counts(), "111");
+    // Down again: the schema the model had before, and the rows.
+    r = f.retort({"downgrade", "-1"});
+    ASSERT_EQ(r.code, 0) << r.out << r.err << online;
+    write(model, before);
+    r = f.retort({"check"});
+    EXPECT_EQ(r.code, 0) << r.out << r.err << online;
+    EXPECT_EQ(counts(), "111");
+    write(model, s.model);
+    ASSERT_EQ(f.retort({"upgrade"}).code, 0);
+    before = s.model;
+  }
+  // Nothing left to write: no file, exit 0.
+  r = f.retort({"revision", "--autogenerate", "-m", "nothing"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("no migration written"), std::string::npos) << r.err;
+}
+
+}  // namespace retort_test
