@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -52,7 +54,7 @@ std::string canonical_type(std::string_view type) {
       {"int", "integer"},          {"int4", "integer"},         {"serial", "integer"},   {"int8", "bigint"},
       {"bigserial", "bigint"},     {"int2", "smallint"},        {"bool", "boolean"},     {"varchar", "string"},
       {"charactervarying", "string"}, {"datetime", "timestamp"}, {"timestampwithouttimezone", "timestamp"},
-      {"timestampwithtimezone", "timestamptz"}, {"real", "float"}, {"float4", "float"}, {"float8", "double"},
+      {"timestampwithtimezone", "timestamptz"}, {"timewithouttimezone", "time"}, {"timewithtimezone", "timetz"}, {"real", "float"}, {"float4", "float"}, {"float8", "double"},
       {"doubleprecision", "double"}, {"decimal", "numeric"},    {"bytea", "binary"},     {"blob", "binary"}};
   if (auto it = alias.find(base); it != alias.end()) base = it->second;
   if (base == "tinyint" && args == "(1)") return "boolean";
@@ -99,9 +101,66 @@ std::string type_text(const sdk::column& c, const sdk::dialect* d, bool key, boo
   return counting && c.autoincrement ? type + " autoincrement" : type;
 }
 
+/// A server default in one spelling of what each server may make of it: no outer parentheses or
+/// PostgreSQL casts ('open'::character varying), lower case outside quotes, CURRENT_TIMESTAMP for
+/// now() and MariaDB's current_timestamp(6), a number in its shortest form whether quoted or not
+/// ('-1', 1.50), and true/false for a boolean's 1/0.
+std::string canonical_default(std::string v, const std::string& type) {
+  auto trim = [](std::string& x) { x = sdk::detail::trimmed(x); };
+  trim(v);
+  // A cast at the end, outside quotes: ::name, ::name(n), ::name[], possibly several words.
+  for (bool again = true; again;) {
+    again = false;
+    if (v.size() > 2 && v.front() == '(' && v.back() == ')') {
+      int depth = 0;
+      bool wraps = true;
+      for (std::size_t i = 0; i + 1 < v.size() && wraps; ++i) {
+        depth += v[i] == '(' ? 1 : v[i] == ')' ? -1 : 0;
+        wraps = depth > 0;
+      }
+      if (wraps) {
+        v = v.substr(1, v.size() - 2);
+        trim(v);
+        again = true;
+      }
+    }
+    const auto cast = v.rfind("::");
+    if (cast != std::string::npos && std::count(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(cast), '\'') % 2 == 0 &&
+        std::all_of(v.begin() + static_cast<std::ptrdiff_t>(cast) + 2, v.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(" _(),[]\"", c);
+        })) {
+      v.erase(cast);
+      trim(v);
+      again = true;
+    }
+  }
+  bool quoted = false;
+  for (char& c : v) {
+    if (c == '\'') quoted = !quoted;
+    else if (!quoted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (const char* now : {"now()", "current_timestamp()", "localtimestamp", "localtimestamp()"})
+    if (v == now) v = "current_timestamp";
+  if (v.rfind("current_timestamp(", 0) == 0 && v.back() == ')') v = "current_timestamp";
+  std::string number = v.size() > 2 && v.front() == '\'' && v.back() == '\'' ? v.substr(1, v.size() - 2) : v;
+  char* end = nullptr;
+  const double x = std::strtod(number.c_str(), &end);
+  if (!number.empty() && end == number.c_str() + number.size() && !std::isspace(static_cast<unsigned char>(number[0])))
+    v = fmt::format("{}", x);
+  if (type == "boolean") {
+    if (v == "1" || v == "'t'" || v == "'1'" || v == "'true'") v = "true";
+    if (v == "0" || v == "'f'" || v == "'0'" || v == "'false'") v = "false";
+  }
+  return v;
+}
+
+std::string default_text(const sdk::column& c, const sdk::dialect* d) {
+  return c.server_default ? canonical_default(*c.server_default, canonical_type(d ? d->render_type(c.type) : c.type)) : "";
+}
+
 std::string column_text(const sdk::column& c, const sdk::dialect* d, bool key, bool defaults) {
   return fmt::format("{}{}{}", type_text(c, d, key), c.nullable ? "" : " not null",
-                     defaults && c.server_default ? " default " + *c.server_default : "");
+                     defaults && c.server_default ? " default " + default_text(c, d) : "");
 }
 
 /// A foreign key by what it does: RESTRICT and NO ACTION are what a key without an action does
@@ -187,7 +246,7 @@ void diff_table(const std::string& name, const sdk::table& w, const sdk::table& 
     // Not when only autoincrement differs: no ALTER changes how a key counts.
     if (type_text(*hc, d, in_key, false) != type_text(c, d, in_key, false)) a.type = c.type;
     if (hc->nullable != c.nullable) a.nullable = c.nullable;
-    if (defaults && hc->server_default != c.server_default) a.server_default = c.server_default;
+    if (defaults && default_text(*hc, d) != default_text(c, d)) a.server_default = c.server_default;
     std::vector<generated_op> ops;
     if (a.type || a.nullable || a.server_default) ops.push_back(op(phase::alter_columns, a));
     out.push_back({fmt::format("~ column {}.{}: {} in the database, {} in the model", name, c.name, was, is), std::move(ops)});
@@ -261,6 +320,67 @@ void diff_table(const std::string& name, const sdk::table& w, const sdk::table& 
       [&](const sdk::check& c) { return drop_constraint(c.name); }, out);
 }
 
+/// The values of an ENUM('a', 'b') type or a CHECK (col IN ('a', 'b')): each quoted literal after
+/// the first parenthesis, '' as a quote; none when the text holds something else.
+std::optional<std::vector<std::string>> quoted_values(std::string_view text) {
+  const auto open = text.find('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  std::vector<std::string> out;
+  std::size_t i = open + 1;
+  for (;;) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+    if (i < text.size() && text[i] == ')') break;
+    if (i >= text.size() || text[i] != '\'') return std::nullopt;
+    std::string v;
+    for (++i; i < text.size(); ++i) {
+      if (text[i] != '\'') {
+        v += text[i];
+      } else if (i + 1 < text.size() && text[i + 1] == '\'') {
+        v += '\'';
+        ++i;
+      } else {
+        break;
+      }
+    }
+    if (i >= text.size()) return std::nullopt;
+    ++i;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+/// `have` with the enum types the model's columns name made out where a database keeps no named
+/// type: MySQL's ENUM('a', 'b') column type, SQLite's CHECK ("col" IN ('a', 'b')) on a text column
+/// (which is how the enum plugin makes them). PostgreSQL names its types, and its connection reads them.
+sdk::schema with_enums_of(sdk::schema have, const sdk::schema& want) {
+  for (const auto& [name, w] : want.tables) {
+    sdk::table* h = have.find(name);
+    if (!h) continue;
+    for (const auto& wc : w.columns) {
+      if (!want.enums.count(wc.type)) continue;
+      auto hc = std::find_if(h->columns.begin(), h->columns.end(), [&](const sdk::column& c) { return c.name == wc.name; });
+      if (hc == h->columns.end() || hc->type == wc.type) continue;
+      std::optional<std::vector<std::string>> values;
+      if (canonical_type(hc->type).rfind("enum(", 0) == 0) {
+        values = quoted_values(hc->type);
+      } else {
+        for (auto ck = h->checks.begin(); ck != h->checks.end() && !values; ++ck) {
+          std::string sql = ck->sql;
+          sql.erase(std::remove_if(sql.begin(), sql.end(), [](char c) { return c == '"' || c == '`' || c == '[' || c == ']'; }),
+                    sql.end());
+          if (sql.rfind(wc.name + " IN ", 0) != 0 && sql.rfind(wc.name + " in ", 0) != 0) continue;
+          values = quoted_values(sql);
+          if (values) h->checks.erase(ck);
+        }
+      }
+      if (!values) continue;
+      hc->type = wc.type;
+      have.enums.emplace(wc.type, *values);
+    }
+  }
+  return have;
+}
+
 }  // namespace
 
 sdk::schema read_model(const fs::path& path) {
@@ -300,7 +420,7 @@ projection project_schema(const revision_graph& g, const std::vector<revision_gr
 std::vector<difference> diff_schemas(const sdk::schema& want_in, const sdk::schema& have_in, const sdk::dialect* d,
                                      bool defaults) {
   namespace ops = sdk::ops;
-  const sdk::schema want = normalised(want_in), have = normalised(have_in);
+  const sdk::schema want = normalised(want_in), have = normalised(with_enums_of(have_in, want_in));
   std::vector<difference> out;
   for (const auto& [name, w] : want.tables) {
     if (const sdk::table* h = have.find(name))

@@ -26,6 +26,10 @@ struct autogenerate : cli {
 
 TEST_F(autogenerate, each_kind_of_change_goes_up_checks_clean_and_comes_down_with_its_rows) { autogenerate_tour(*this); }
 
+TEST_F(autogenerate, names_types_and_defaults_spelled_differently_are_no_difference) { expect_no_false_positives(*this); }
+
+TEST_F(autogenerate, an_enum_value_added_is_written_and_comes_down) { expect_enum_changes_written(*this, true); }
+
 TEST_F(autogenerate, tables_that_reference_each_other_are_made_then_joined_by_their_keys) {
   model("[[table]]\nname = \"a\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
         "  { name = \"b_id\", type = \"integer\", references = \"b.id\" } ]\n"

@@ -1,5 +1,5 @@
 // autogenerate_tour.hpp — the seed's loop on each dialect: change the model, `revision
-// --autogenerate`, `upgrade`, `check` clean, `downgrade -1` gives the schema back with its rows, and
+// --autogenerate`, `upgrade`, `check` clean (server defaults compared too), `downgrade -1` gives the schema back with its rows, and
 // `--offline` writes the same operations as the run against the database. One step for each kind of
 // change. The fixture gives retort(args) (against its database), rows(sql) and dir.
 #pragma once
@@ -76,11 +76,11 @@ inline std::vector<tour_step> tour_steps() {
               "[[table]]\nname = \"memberships\""),
        {"op = \"create_table\"\ntable = \"projects\"", "op = \"add_column\"\ntable = \"teams\"",
         "op = \"create_index\"\nname = \"ix_teams_name\""});
-  step("a type made longer and a column made NOT NULL",
+  step("a type made longer, a column made NOT NULL and given a default",
        edited(edited(m, "{ name = \"name\", type = \"string(100)\"", "{ name = \"name\", type = \"string(200)\""),
               "{ name = \"nickname\", type = \"string(50)\" }",
-              "{ name = \"nickname\", type = \"string(50)\", nullable = false }"),
-       {"column = \"name\"\ntype = \"string(200)\"", "column = \"nickname\"\nnullable = false"});
+              "{ name = \"nickname\", type = \"string(50)\", nullable = false, server_default = \"'anon'\" }"),
+       {"column = \"name\"\ntype = \"string(200)\"", "column = \"nickname\"\nnullable = false\nserver_default = \"'anon'\""});
   step("a column, an index and a check dropped",
        edited(edited(edited(m, ",\n            { name = \"legacy\", type = \"text\" } ]", " ]"),
                      ",\n            { name = \"ix_users_nickname\", columns = [\"nickname\"] } ]", " ]"),
@@ -149,25 +149,25 @@ template <class Fixture> void autogenerate_tour(Fixture& f) {
     const std::string id = "s" + std::to_string(++n);
     write(model, s.model);
     // Offline, from what the migrations project: the same operations as against the database.
-    r = f.retort({"revision", "--autogenerate", "--offline", "-m", s.what, "--rev-id", "off" + id});
+    r = f.retort({"revision", "--autogenerate", "--compare-defaults", "--offline", "-m", s.what, "--rev-id", "off" + id});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     const std::string offline = operations_of(slurp(file_of("off" + id)));
     fs::remove(file_of("off" + id));
-    r = f.retort({"revision", "--autogenerate", "-m", s.what, "--rev-id", id});
+    r = f.retort({"revision", "--autogenerate", "--compare-defaults", "-m", s.what, "--rev-id", id});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     const std::string online = operations_of(slurp(file_of(id)));
     EXPECT_EQ(online, offline);
     for (const auto& op : s.written) EXPECT_NE(online.find(op), std::string::npos) << op << "\nin:\n" << online;
     r = f.retort({"upgrade"});
     ASSERT_EQ(r.code, 0) << r.out << r.err << online;
-    r = f.retort({"check"});
+    r = f.retort({"check", "--compare-defaults"});
     EXPECT_EQ(r.code, 0) << r.out << r.err << online;
     EXPECT_EQ(counts(), "111");
     // Down again: the schema the model had before, and the rows.
     r = f.retort({"downgrade", "-1"});
     ASSERT_EQ(r.code, 0) << r.out << r.err << online;
     write(model, before);
-    r = f.retort({"check"});
+    r = f.retort({"check", "--compare-defaults"});
     EXPECT_EQ(r.code, 0) << r.out << r.err << online;
     EXPECT_EQ(counts(), "111");
     write(model, s.model);
@@ -178,6 +178,108 @@ template <class Fixture> void autogenerate_tour(Fixture& f) {
   r = f.retort({"revision", "--autogenerate", "-m", "nothing"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("no migration written"), std::string::npos) << r.err;
+}
+
+/// A model that says everything a way some database spells differently: reserved words and mixed
+/// case as names, every neutral type, defaults the servers rewrite ('open'::character varying,
+/// current_timestamp(), 1 for true), a quote in a default.
+inline std::string false_positive_model() {
+  return R"toml([[table]]
+name = "order"
+columns = [
+  { name = "id",       type = "bigint",         primary_key = true, autoincrement = true },
+  { name = "select",   type = "integer",        nullable = false, server_default = "0" },
+  { name = "group",    type = "string(255)",    server_default = "'open'" },
+  { name = "CamelCase", type = "text" },
+  { name = "flag",     type = "boolean",        nullable = false, server_default = "true" },
+  { name = "off",      type = "boolean",        server_default = "false" },
+  { name = "created",  type = "timestamp",      nullable = false, server_default = "CURRENT_TIMESTAMP" },
+  { name = "stamp_tz", type = "timestamptz" },
+  { name = "day",      type = "date" },
+  { name = "at",       type = "time" },
+  { name = "ratio",    type = "float" },
+  { name = "precise",  type = "double" },
+  { name = "amount",   type = "numeric(10, 2)", server_default = "1.50" },
+  { name = "bytes",    type = "binary" },
+  { name = "doc",      type = "json" },
+  { name = "uid",      type = "uuid" },
+  { name = "small",    type = "smallint",       server_default = "-1" },
+  { name = "note",     type = "string(20)",     server_default = "'it''s'" },
+]
+indexes = [ { name = "ix_order_group_select", columns = ["group", "select"] } ]
+uniques = [ { name = "uq_order_note", columns = ["note"] } ]
+checks  = [ { name = "ck_order_small", sql = "small >= -1" } ]
+
+[[table]]
+name = "User"
+columns = [
+  { name = "id",       type = "integer", primary_key = true },
+  { name = "order_id", type = "bigint",  references = "order.id", on_delete = "set null" },
+  { name = "Key",      type = "string(64)", nullable = false, unique = true },
+]
+)toml";
+}
+
+/// The false-positive suite: what autogenerate wrote from false_positive_model() leaves nothing to
+/// report, with server defaults compared too, and nothing more to write.
+template <class Fixture> void expect_no_false_positives(Fixture& f) {
+  write(f.dir / "migrations/schema.toml", false_positive_model());
+  auto r = f.retort({"revision", "--autogenerate", "-m", "everything"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = f.retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (std::vector<std::string> args : {std::vector<std::string>{"check"}, {"check", "--compare-defaults"}}) {
+    r = f.retort(args);
+    EXPECT_EQ(r.code, 0) << args.back() << ":\n" << r.out << r.err;
+  }
+  r = f.retort({"revision", "--autogenerate", "--compare-defaults", "-m", "nothing"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("no migration written"), std::string::npos) << r.out << r.err;
+}
+
+/// Enum types with the enum plugin (Alembic's #868, #278, #1745: PostgreSQL ENUMs and MySQL ENUM
+/// changes go unseen): made with their table, a value added where the model puts it, checked clean;
+/// and down again where the database can drop a value (`values_can_go`; PostgreSQL cannot, and the
+/// downgrade says so before anything runs).
+template <class Fixture> void expect_enum_changes_written(Fixture& f, bool values_can_go) {
+  std::string cfg = slurp(f.dir / "retort.toml");
+  write(f.dir / "retort.toml", std::regex_replace(cfg, std::regex("\nplugins +=[^\n]*"), "\nplugins = [\"enum\"]"));
+  const std::string model = "[[enum]]\nname = \"case_status\"\nvalues = [\"open\", \"closed\"]\n"
+                            "[[table]]\nname = \"cases\"\n"
+                            "columns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+                            "  { name = \"status\", type = \"case_status\", nullable = false, server_default = \"'open'\" } ]\n";
+  write(f.dir / "migrations/schema.toml", model);
+  auto r = f.retort({"revision", "--autogenerate", "-m", "cases", "--rev-id", "e1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(f.retort({"upgrade"}).code, 0);
+  r = f.retort({"check", "--compare-defaults"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  f.rows("INSERT INTO cases (id, status) VALUES (1, 'closed')");
+  write(f.dir / "migrations/schema.toml", edited(model, "\"open\", \"closed\"", "\"open\", \"pending\", \"closed\""));
+  r = f.retort({"check"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.out.find("~ enum case_status: (open, closed) in the database, (open, pending, closed) in the model"),
+            std::string::npos)
+      << r.out;
+  r = f.retort({"revision", "--autogenerate", "--json", "-m", "pending", "--rev-id", "e2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"operations\": 1"), std::string::npos) << r.out;
+  r = f.retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(f.retort({"check"}).code, 0);
+  f.rows("INSERT INTO cases (id, status) VALUES (2, 'pending')");
+  f.rows("DELETE FROM cases WHERE id = 2");
+  r = f.retort({"downgrade", "-1"});
+  if (!values_can_go) {
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("cannot remove the value 'pending'"), std::string::npos) << r.err;
+    return;
+  }
+  ASSERT_EQ(r.code, 0) << r.err;
+  write(f.dir / "migrations/schema.toml", model);
+  r = f.retort({"check"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(f.rows("SELECT status FROM cases"), std::vector<std::string>{"closed"});
 }
 
 }  // namespace retort_test

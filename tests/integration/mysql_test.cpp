@@ -198,4 +198,12 @@ TEST_F(my, autogenerate_each_kind_of_change_goes_up_checks_clean_and_comes_down_
   autogenerate_tour(*this);
 }
 
+TEST_F(my, autogenerate_names_types_and_defaults_spelled_differently_are_no_difference) {
+  expect_no_false_positives(*this);
+}
+
+TEST_F(my, autogenerate_an_enum_value_added_is_written) {
+  expect_enum_changes_written(*this, true);
+}
+
 }  // namespace

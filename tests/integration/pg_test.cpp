@@ -288,3 +288,11 @@ TEST_F(pg, the_example_project_matches_its_model_and_a_change_is_reported) {
 TEST_F(pg, autogenerate_each_kind_of_change_goes_up_checks_clean_and_comes_down_with_its_rows) {
   autogenerate_tour(*this);
 }
+
+TEST_F(pg, autogenerate_names_types_and_defaults_spelled_differently_are_no_difference) {
+  expect_no_false_positives(*this);
+}
+
+TEST_F(pg, autogenerate_an_enum_value_added_is_written) {
+  expect_enum_changes_written(*this, false);
+}

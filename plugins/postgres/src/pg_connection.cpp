@@ -286,6 +286,13 @@ sdk::schema pg_connection::introspect() {
     c.autoincrement = r[5].value_or("f") == "t" || (c.server_default && c.server_default->rfind("nextval(", 0) == 0);
     t.columns.push_back(std::move(c));
   }
+  // The enum types of the current schema, their values in order.
+  for (const auto& r : query("SELECT t.typname, e.enumlabel FROM pg_catalog.pg_type t "
+                             "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                             "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid "
+                             "WHERE n.nspname = pg_catalog.current_schema() ORDER BY t.typname, e.enumsortorder",
+                             {}))
+    s.enums[r[0].value_or("")].push_back(r[1].value_or(""));
   // The constraints of those tables, in the current schema, by kind.
   static const char* const constraints_here =
       "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
