@@ -99,6 +99,14 @@ std::vector<std::string> checked_dialect::split_statements(std::string_view scri
 std::vector<sdk::statement> checked_dialect::render(const sdk::builtin_op& op, const sdk::schema& before) const {
   return checked(plugin_, [&] { return d_.render(op, before); });
 }
+std::size_t checked_dialect::render_together(const std::vector<const sdk::builtin_op*>& ops, const sdk::schema& before,
+                                             std::vector<sdk::statement>& out) const {
+  const std::size_t n = checked(plugin_, [&] { return d_.render_together(ops, before, out); });
+  if (n > ops.size())
+    throw sdk::error(sdk::error_kind::plugin,
+                     fmt::format("dialect plugin {} says it rendered {} of {} operations", plugin_, n, ops.size()));
+  return n;
+}
 std::string checked_dialect::begin_sql() const {
   return checked(plugin_, [&] { return d_.begin_sql(); });
 }

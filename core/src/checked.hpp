@@ -49,6 +49,8 @@ class checked_dialect final : public sdk::dialect {
   std::string render_type(std::string_view neutral) const override;
   std::vector<std::string> split_statements(std::string_view script) const override;
   std::vector<sdk::statement> render(const sdk::builtin_op& op, const sdk::schema& before) const override;
+  std::size_t render_together(const std::vector<const sdk::builtin_op*>& ops, const sdk::schema& before,
+                              std::vector<sdk::statement>& out) const override;
   std::string begin_sql() const override;
   std::string commit_sql() const override;
   /// The session, itself checked.

@@ -77,10 +77,9 @@ std::vector<std::pair<const char*, std::string>> new_names(const sdk::operation&
   return out;
 }
 
-std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
-                                      const op_catalog& catalog) {
-  // PostgreSQL cuts a longer name to 63 bytes without a word: two names could become one, and the
-  // next migration would not find what this one made.
+/// PostgreSQL cuts a longer name to 63 bytes without a word: two names could become one, and the
+/// next migration would not find what this one made.
+void check_new_names(const sdk::operation& op, const sdk::dialect& d) {
   if (const std::size_t limit = d.caps().max_identifier_length)
     for (const auto& [what, n] : new_names(op))
       if (n.size() > limit)
@@ -88,6 +87,11 @@ std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::diale
                          fmt::format("{} name '{}' is {} bytes long; {} allows {} and would cut it short silently: "
                                      "choose a shorter name",
                                      what, n, n.size(), d.name(), limit));
+}
+
+std::vector<sdk::statement> render_op(const sdk::operation& op, const sdk::dialect& d, const sdk::schema& before,
+                                      const op_catalog& catalog) {
+  check_new_names(op, d);
   const std::string name = op.name();
   if (const sdk::op_renderer* r = catalog.find_renderer(name, d.name())) return r->render(op, d, before);
   // A custom operation renders on the dialects its plugin registered renderers for, or, with none,
@@ -113,6 +117,38 @@ template <class Fn> auto in_context(const migration& m, const char* section, std
   } catch (const std::exception& e) {
     throw sdk::error(sdk::error_kind::plugin, fmt::format("{}: the operation failed: {}", where, e.what()));
   }
+}
+
+/// Renders ops[i] into `s`, with the built-in operations after it when the dialect renders them
+/// together (one SQLite rebuild for several changes to a table): how many it rendered. Each keeps its
+/// name in `operations`; the statements count as the first one's.
+std::size_t render_into(step& s, const migration& m, const char* section,
+                        const std::vector<std::unique_ptr<sdk::operation>>& ops, std::size_t i, const sdk::dialect& d,
+                        const sdk::schema& before, const op_catalog& catalog) {
+  std::vector<const sdk::builtin_op*> run;
+  for (std::size_t k = i; k < ops.size(); ++k) {
+    const auto* b = dynamic_cast<const sdk::builtin*>(ops[k].get());
+    if (!b || for_another_dialect(*ops[k], d) || catalog.find_renderer(ops[k]->name(), d.name())) break;
+    run.push_back(&b->op());
+  }
+  std::vector<sdk::statement> stmts;
+  std::size_t n = 0;
+  if (run.size() > 1)
+    n = in_context(m, section, i, *ops[i], [&] {
+      for (std::size_t k = 0; k < run.size(); ++k) check_new_names(*ops[i + k], d);
+      return d.render_together(run, before, stmts);
+    });
+  if (n < 2) {
+    n = 1;
+    stmts = in_context(m, section, i, *ops[i], [&] { return render_op(*ops[i], d, before, catalog); });
+  }
+  s.op_statements.emplace_back(s.statements.size(), s.statements.size() + stmts.size());
+  s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k > 0) s.op_statements.emplace_back(s.statements.size(), s.statements.size());
+    s.operations.push_back(ops[i + k]->name());
+  }
+  return n;
 }
 
 /// The applied revisions marked in `go`, newest first, with the version rows after each.
@@ -218,15 +254,12 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     migration_body body = read_migration_body(m, catalog);
     step* s = in_plan[r];
     bool need_inverse = s && s->dir == direction::down && !body.has_downgrade;
+    std::size_t ahead = 0;  // operations after this one rendered with an earlier one
     for (std::size_t i = 0; i < body.upgrade.size(); ++i) {
       const sdk::operation& op = *body.upgrade[i];
       const bool here = !for_another_dialect(op, d);
-      if (s && s->dir == direction::up && here) {
-        auto stmts = in_context(m, "upgrade", i, op, [&] { return render_op(op, d, schema, catalog); });
-        s->op_statements.emplace_back(s->statements.size(), s->statements.size() + stmts.size());
-        s->statements.insert(s->statements.end(), stmts.begin(), stmts.end());
-        s->operations.push_back(op.name());
-      }
+      if (s && s->dir == direction::up && here)
+        ahead = ahead ? ahead - 1 : render_into(*s, m, "upgrade", body.upgrade, i, d, schema, catalog) - 1;
       if (need_inverse && here) {
         auto inv = op.inverse(schema);
         if (!inv && m.format == file_format::sql)
@@ -259,13 +292,10 @@ void render_plan(std::vector<step>& plan, const revision_graph& g, const std::ve
     if (s.dir != direction::down) continue;
     const migration& m = g.at(s.r);
     auto& ops = undo[s.r];
+    std::size_t ahead = 0;
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      if (!for_another_dialect(*ops[i], d)) {
-        auto stmts = in_context(m, "downgrade", i, *ops[i], [&] { return render_op(*ops[i], d, schema, catalog); });
-        s.op_statements.emplace_back(s.statements.size(), s.statements.size() + stmts.size());
-        s.statements.insert(s.statements.end(), stmts.begin(), stmts.end());
-        s.operations.push_back(ops[i]->name());
-      }
+      if (!for_another_dialect(*ops[i], d))
+        ahead = ahead ? ahead - 1 : render_into(s, m, "downgrade", ops, i, d, schema, catalog) - 1;
       ops[i]->apply(schema);
     }
   }

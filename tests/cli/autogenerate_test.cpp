@@ -101,5 +101,43 @@ TEST_F(autogenerate, include_and_exclude_patterns_leave_tables_out_of_check_and_
   EXPECT_TRUE(contains(r.err, "retort.toml:") && contains(r.err, "exclude_tables")) << r.err;
 }
 
+TEST_F(autogenerate, several_changes_to_one_sqlite_table_make_one_rebuild_that_keeps_its_rows) {
+  migration("1_t1.toml", "revision = \"t1\"\ndown_revision = \"\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\n"
+                         "columns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+                         "  { name = \"name\", type = \"string(10)\" }, { name = \"n\", type = \"integer\" } ]\n");
+  migration("2_t2.toml", "revision = \"t2\"\ndown_revision = \"t1\"\n"
+                         "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"name\"\ntype = \"string(100)\"\n"
+                         "rename_to = \"title\"\n"
+                         "[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\ncolumn = { name = \"extra\", type = \"text\" }\n"
+                         "[[upgrade]]\nop = \"create_check\"\nname = \"ck_t_n\"\ntable = \"t\"\nsql = \"n >= 0\"\n"
+                         "[[upgrade]]\nop = \"create_index\"\nname = \"ix_t_title\"\ntable = \"t\"\ncolumns = [\"title\"]\n"
+                         "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"n\"\nnullable = false\n");
+  ASSERT_EQ(retort({"upgrade", "t1"}).code, 0);
+  exec(db, "INSERT INTO t (id, name, n) VALUES (1, 'a', 5), (2, 'b', 7)");
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  auto r = retort({"upgrade", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(count(r.out, "CREATE TABLE \"_retort_new_t\""), 1u) << r.out;
+  EXPECT_TRUE(contains(r.out, "INSERT INTO \"_retort_new_t\" (\"id\", \"title\", \"n\") SELECT \"id\", \"name\", \"n\" FROM \"t\""))
+      << r.out;
+  r = retort({"upgrade"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows("SELECT id || title || n FROM t ORDER BY id"), (std::vector<std::string>{"1a5", "2b7"}));
+  EXPECT_EQ(rows("SELECT \"notnull\" FROM pragma_table_info('t') WHERE name = 'n'"), std::vector<std::string>{"1"});
+  EXPECT_EQ(rows("SELECT name FROM pragma_index_list('t')"), std::vector<std::string>{"ix_t_title"});
+  EXPECT_FALSE(try_exec(db, "INSERT INTO t (id, title, n) VALUES (3, 'c', -1)"));  // the check holds
+  // Down: the inverses, last first, again in one rebuild after the index goes.
+  r = retort({"downgrade", "t1", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(count(r.out, "CREATE TABLE \"_retort_new_t\""), 1u) << r.out;
+  ASSERT_EQ(retort({"downgrade", "t1"}).code, 0);
+  EXPECT_EQ(rows("SELECT id || name || n FROM t ORDER BY id"), (std::vector<std::string>{"1a5", "2b7"}));
+  EXPECT_EQ(rows("SELECT name FROM pragma_table_info('t') ORDER BY cid"), (std::vector<std::string>{"id", "name", "n"}));
+}
+
 }  // namespace
 }  // namespace retort_test

@@ -88,23 +88,17 @@ std::string sqlite_dialect::default_sql(const std::string& v) const {
 }
 
 std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, const sdk::table& after,
-                                                    const sdk::schema& in) const {
+                                                    const sdk::schema& in, const moves& rows) const {
   // SQLite's "12-step" alteration: a new table in the wanted shape, the rows copied across, the old
-  // table dropped and the new one renamed. Foreign keys are checked at commit (see the connection).
+  // table dropped and the new one renamed, its indexes made again. Foreign keys are off for the
+  // migration and checked (PRAGMA foreign_key_check) before it commits (see the connection).
   const std::string tmp = "_retort_new_" + after.name;
   std::vector<std::string> from, to;
-  for (std::size_t i = 0; i < after.columns.size(); ++i) {
-    // Columns keep their position through a rename, so match by name first, then by place.
-    const auto& c = after.columns[i];
-    if (before.find_column(c.name)) {
-      from.push_back(c.name);
-      to.push_back(c.name);
-    } else if (i < before.columns.size() && !after.find_column(before.columns[i].name) &&
-               after.columns.size() == before.columns.size()) {
-      from.push_back(before.columns[i].name);  // renamed
-      to.push_back(c.name);
+  for (const auto& [now, was] : rows)
+    if (after.find_column(now) && before.find_column(was)) {
+      to.push_back(now);
+      from.push_back(was);
     }
-  }
   std::vector<sdk::statement> out;
   out.push_back({create_table_sql(after, tmp, in), true});
   if (!to.empty())
@@ -117,12 +111,94 @@ std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, co
   return out;
 }
 
+namespace {
+
+/// Where the rows of each column go once `op` has run: a column renamed takes its rows along, one
+/// dropped leaves them.
+void follow(const sdk::builtin_op& op, sqlite_dialect::moves& rows) {
+  if (const auto* a = std::get_if<ops::alter_column>(&op); a && a->rename_to) {
+    for (auto& [now, was] : rows)
+      if (now == a->column) now = *a->rename_to;
+  } else if (const auto* d = std::get_if<ops::drop_column>(&op)) {
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const auto& m) { return m.first == d->column; }), rows.end());
+  }
+}
+
+sqlite_dialect::moves unmoved(const sdk::table& t) {
+  sqlite_dialect::moves rows;
+  for (const auto& c : t.columns) rows.emplace_back(c.name, c.name);
+  return rows;
+}
+
+/// The table an operation changes in place (not one it makes, drops or renames); null for others.
+const std::string* changed_table(const sdk::builtin_op& op) {
+  using name = const std::string*;
+  return std::visit(sdk::detail::overloaded{
+                        [](const ops::add_column& o) -> name { return &o.table; },
+                        [](const ops::drop_column& o) -> name { return &o.table; },
+                        [](const ops::alter_column& o) -> name { return &o.table; },
+                        [](const ops::create_index& o) -> name { return &o.def.table; },
+                        [](const ops::drop_index& o) -> name { return &o.table; },
+                        [](const ops::create_unique& o) -> name { return &o.table; },
+                        [](const ops::create_foreign_key& o) -> name { return &o.table; },
+                        [](const ops::create_check& o) -> name { return &o.table; },
+                        [](const ops::drop_constraint& o) -> name { return &o.table; },
+                        [](const ops::alter_primary_key& o) -> name { return &o.table; },
+                        [](const auto&) -> name { return nullptr; },
+                    },
+                    op);
+}
+
+/// Whether SQLite can do `op` only by rebuilding its table (what own() sends to rebuilt()).
+bool needs_rebuild(const sdk::builtin_op& op, const sdk::schema& before) {
+  return std::visit(sdk::detail::overloaded{
+                        [](const ops::add_column& o) { return o.col.primary_key || o.col.unique; },
+                        [&](const ops::drop_column& o) {
+                          const sdk::table* t = before.find(o.table);
+                          return t && t->find_column(o.column) && !plain_column(*t, o.column);
+                        },
+                        [](const ops::alter_column& o) { return o.type || o.nullable || o.server_default; },
+                        [](const ops::create_unique&) { return true; },
+                        [](const ops::create_foreign_key&) { return true; },
+                        [](const ops::create_check&) { return true; },
+                        [](const ops::drop_constraint&) { return true; },
+                        [](const ops::alter_primary_key&) { return true; },
+                        [](const auto&) { return false; },
+                    },
+                    op);
+}
+
+}  // namespace
+
 std::vector<sdk::statement> sqlite_dialect::rebuilt(const sdk::builtin_op& op, const std::string& table, const char* what,
                                                     const sdk::schema& before) const {
   const sdk::table& old = known_table(before, table, what);
   sdk::schema after = before;
   sdk::apply(op, after);
-  return rebuild(old, *after.find(table), after);
+  moves rows = unmoved(old);
+  follow(op, rows);
+  return rebuild(old, *after.find(table), after, rows);
+}
+
+std::size_t sqlite_dialect::render_together(const std::vector<const sdk::builtin_op*>& ops, const sdk::schema& before,
+                                            std::vector<sdk::statement>& out) const {
+  const std::string* table = changed_table(*ops[0]);
+  if (!table || !needs_rebuild(*ops[0], before)) return 0;
+  const sdk::table& old = known_table(before, *table, std::string(sdk::op_name(*ops[0])).c_str());
+  // Each later change to the table goes into the same rebuild, refused as it would be by itself.
+  sdk::schema after = before;
+  moves rows = unmoved(old);
+  std::size_t n = 0;
+  for (; n < ops.size(); ++n) {
+    const std::string* t = changed_table(*ops[n]);
+    if (!t || *t != *table) break;
+    (void)render(*ops[n], after);
+    follow(*ops[n], rows);
+    sdk::apply(*ops[n], after);
+  }
+  if (n < 2) return 0;
+  out = rebuild(old, *after.find(*table), after, rows);
+  return n;
 }
 
 std::vector<sdk::statement> sqlite_dialect::own(const ops::add_column& o, const sdk::schema& before) const {

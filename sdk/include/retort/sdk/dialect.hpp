@@ -50,6 +50,16 @@ class RETORT_SDK_VISIBLE dialect {
   /// The statements of one built-in operation, given the schema just before it.
   /// Throws `error` (kind `input`) for an operation this database cannot do.
   virtual std::vector<statement> render(const builtin_op& op, const schema& before) const = 0;
+  /// Consecutive built-in operations of one migration rendered as one, where that is less work
+  /// (SQLite: one table rebuild for several changes to a table): how many of `ops`, from the first,
+  /// the statements put in `out` do. 0 or 1: the first is rendered by itself with render(). (ABI 2.0)
+  virtual std::size_t render_together(const std::vector<const builtin_op*>& ops, const schema& before,
+                                      std::vector<statement>& out) const {
+    (void)ops;
+    (void)before;
+    (void)out;
+    return 0;
+  }
 
   /// Statements that open and close a transaction in an offline script ("BEGIN", "COMMIT").
   virtual std::string begin_sql() const = 0;
