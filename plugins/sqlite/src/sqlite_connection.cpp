@@ -74,6 +74,27 @@ void sqlite_connection::fail(int rc, std::string_view sql) const {
 }
 
 std::uint64_t sqlite_connection::execute(std::string_view sql) {
+  // A table rebuild (sqlite_dialect::rebuild) keeps the table's triggers, which DROP TABLE takes
+  // with it: these two pragmas, which SQLite itself ignores, bracket the drop.
+  if (sql.rfind(keep_triggers_pragma, 0) == 0 || sql.rfind(restore_triggers_pragma, 0) == 0) {
+    const bool keep = sql.rfind(keep_triggers_pragma, 0) == 0;
+    std::string table;
+    for (std::size_t i = sql.find('\'') + 1; i + 1 < sql.size(); ++i) {  // the literal, '' as '
+      table += sql[i];
+      if (sql[i] == '\'') ++i;
+    }
+    if (keep) {
+      auto& kept = kept_triggers_[table];
+      kept.clear();
+      for (const auto& r : query("SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+                                 {table}))
+        kept.push_back(r[0].value_or(""));
+    } else {
+      for (const auto& trigger : kept_triggers_[table]) execute(trigger);
+      kept_triggers_.erase(table);
+    }
+    return 0;
+  }
   const char* tail = sql.data();
   const char* end = sql.data() + sql.size();
   const sqlite3_int64 before = sqlite3_total_changes64(db_);

@@ -4,11 +4,22 @@
 #include <retort/sdk/connection.hpp>
 #include <retort/sdk/url.hpp>
 
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 struct sqlite3;
 
 namespace retort_sqlite {
 
 namespace sdk = retort::sdk;
+
+/// What a table rebuild says around its DROP TABLE so that the table keeps its triggers, which the
+/// drop takes with it: the connection reads them before and makes them again after. SQLite ignores
+/// a pragma it does not know, so a script run by the sqlite3 shell goes on without them.
+inline constexpr std::string_view keep_triggers_pragma = "PRAGMA retort_keep_triggers = ";
+inline constexpr std::string_view restore_triggers_pragma = "PRAGMA retort_restore_triggers = ";
 
 /// Writers are serialised by `BEGIN IMMEDIATE` (with the busy timeout as the lock timeout), and a
 /// run by `lock()`, a file lock beside SQLite's own. Inside a migration's transaction foreign keys
@@ -43,6 +54,7 @@ class sqlite_connection final : public sdk::connection {
   sqlite3* db_ = nullptr;
   std::string path_;
   int lock_fd_ = -1;  ///< the run's lock file, while held
+  std::map<std::string, std::vector<std::string>> kept_triggers_;  ///< table → CREATE TRIGGER statements
 };
 
 }  // namespace retort_sqlite

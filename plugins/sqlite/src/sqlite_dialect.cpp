@@ -105,9 +105,16 @@ std::vector<sdk::statement> sqlite_dialect::rebuild(const sdk::table& before, co
     out.push_back({fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", quote_identifier(tmp), list(to), list(from),
                                quote_identifier(before.name)),
                    true});
+  // The triggers go with the table: kept, and made again at the end. A view on the table would make
+  // RENAME TO fail while the table is gone ("error in view"): legacy_alter_table renames without
+  // checking views, which name the table again once the new one has its name.
+  out.push_back({std::string(keep_triggers_pragma) + quote_literal(before.name), true});
   out.push_back({"DROP TABLE " + quote_identifier(before.name), true});
+  out.push_back({"PRAGMA legacy_alter_table = ON", true});
   out.push_back({fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(tmp), quote_identifier(after.name)), true});
+  out.push_back({"PRAGMA legacy_alter_table = OFF", true});
   for (const auto& ix : after.indexes) out.push_back({create_index_sql(ix), true});
+  out.push_back({std::string(restore_triggers_pragma) + quote_literal(after.name), true});
   return out;
 }
 
