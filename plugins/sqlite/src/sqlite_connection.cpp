@@ -5,6 +5,7 @@
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/sql_lexer.hpp>
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -226,7 +228,8 @@ sdk::table_place sqlite_connection::find_table(std::string_view, std::string_vie
 }
 
 sdk::schema sqlite_connection::introspect() {
-  // The catalog (the pragmas) says what exists; the names of constraints exist only in the CREATE
+  // The catalog (the pragmas, joined to sqlite_master: one query for each kind of object, whatever
+  // the number of tables) says what exists; the names of constraints exist only in the CREATE
   // TABLE text SQLite keeps, so they are read from there and matched to the catalog by columns.
   auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
     if (a.size() != b.size()) return false;
@@ -234,30 +237,45 @@ sdk::schema sqlite_connection::introspect() {
       if (!sdk::detail::iequals(a[i], b[i])) return false;
     return true;
   };
-  sdk::schema s;
-  for (const auto& t : query("SELECT name, coalesce(sql, '') FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                             "'sqlite_%' ORDER BY name",
-                             {})) {
-    sdk::table table;
-    table.name = t[0].value_or("");
-    const sdk::declared_constraints declared = sdk::read_declared_constraints(t[1].value_or(""), sdk::sql_syntax::sqlite());
+  static const std::string each_table =
+      " FROM main.sqlite_master m JOIN {} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, {}";
+  struct known {
+    sdk::declared_constraints declared;
+    bool rowid = true;
     std::vector<std::pair<int, std::string>> pk;
-    for (const auto& c : query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", {table.name})) {
-      sdk::column col;
-      col.name = c[0].value_or("");
-      col.type = c[1].value_or("");
-      col.nullable = c[2].value_or("0") == "0";
-      col.server_default = c[3];
-      col.primary_key = c[4].value_or("0") != "0";
-      if (col.primary_key) pk.emplace_back(std::stoi(*c[4]), col.name);
-      table.columns.push_back(std::move(col));
-    }
-    std::sort(pk.begin(), pk.end());
-    if (pk.size() > 1)
-      for (const auto& p : pk) table.primary_key.push_back(p.second);
-    std::string create = t[1].value_or("");
-    for (auto& ch : create) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (pk.size() == 1 && create.find("WITHOUT ROWID") == std::string::npos)
+  };
+  sdk::schema s;
+  std::map<std::string, known> tables;
+  for (const auto& t : query("SELECT name, coalesce(sql, '') FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                             "'sqlite_%'",
+                             {})) {
+    const std::string name = t[0].value_or(""), create = t[1].value_or("");
+    s.tables[name].name = name;
+    std::string upper = create;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    tables[name] = {sdk::read_declared_constraints(create, sdk::sql_syntax::sqlite()),
+                    upper.find("WITHOUT ROWID") == std::string::npos,
+                    {}};
+  }
+  for (const auto& c : query(fmt::format(fmt::runtime("SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk" + each_table),
+                                         "pragma_table_info(m.name) p", "p.cid"),
+                             {})) {
+    sdk::table& table = s.tables[c[0].value_or("")];
+    sdk::column col;
+    col.name = c[1].value_or("");
+    col.type = c[2].value_or("");
+    col.nullable = c[3].value_or("0") == "0";
+    col.server_default = c[4];
+    col.primary_key = c[5].value_or("0") != "0";
+    if (col.primary_key) tables[table.name].pk.emplace_back(std::stoi(*c[5]), col.name);
+    table.columns.push_back(std::move(col));
+  }
+  for (auto& [name, table] : s.tables) {
+    auto& k = tables[name];
+    std::sort(k.pk.begin(), k.pk.end());
+    if (k.pk.size() > 1)
+      for (const auto& p : k.pk) table.primary_key.push_back(p.second);
+    if (k.pk.size() == 1 && k.rowid)
       for (auto& col : table.columns)
         // An INTEGER PRIMARY KEY is the rowid: never NULL (a NULL inserted there gets the next id),
         // whatever PRAGMA table_info's notnull says.
@@ -265,55 +283,68 @@ sdk::schema sqlite_connection::introspect() {
           col.nullable = false;
           col.autoincrement = true;
         }
-    for (const auto& ix : query("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name", {table.name})) {
-      const std::string origin = ix[2].value_or("");
-      if (origin == "pk") continue;  // the primary key's own index
-      sdk::index index;
-      index.name = ix[0].value_or("");
-      index.table = table.name;
-      index.unique = ix[1].value_or("0") != "0";
-      for (const auto& col : query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", {index.name}))
-        index.columns.push_back(col[0].value_or(""));
-      if (origin == "c") {
-        table.indexes.push_back(std::move(index));
-        continue;
-      }
-      // A UNIQUE constraint: SQLite names its index sqlite_autoindex_<table>_<n>.
-      sdk::unique_constraint u{"", index.columns};
-      for (const auto& d : declared.uniques)
-        if (same(d.columns, u.columns) && !d.name.empty()) u.name = d.name;
-      sdk::column* only = nullptr;  // an unnamed UNIQUE on one column is the column's own
-      if (u.name.empty() && u.columns.size() == 1)
-        for (auto& col : table.columns)
-          if (sdk::detail::iequals(col.name, u.columns[0])) only = &col;
-      if (only) only->unique = true;
-      else table.uniques.push_back(std::move(u));
+    table.checks = k.declared.checks;
+  }
+  // Indexes, each with its columns in order: those made by CREATE INDEX, and UNIQUE constraints
+  // (SQLite names their index sqlite_autoindex_<table>_<n>). The primary key's own is left out.
+  struct index_row {
+    std::string table;
+    sdk::index index;
+    std::string origin;
+  };
+  std::vector<index_row> indexes;
+  for (const auto& r : query(fmt::format(fmt::runtime("SELECT m.name, il.name, il.\"unique\", il.origin, ii.name" + each_table),
+                                         "pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii",
+                                         "il.name, ii.seqno"),
+                             {})) {
+    if (r[3].value_or("") == "pk") continue;
+    if (indexes.empty() || indexes.back().table != r[0].value_or("") || indexes.back().index.name != r[1].value_or(""))
+      indexes.push_back({r[0].value_or(""), {r[1].value_or(""), r[0].value_or(""), {}, r[2].value_or("0") != "0"},
+                         r[3].value_or("")});
+    indexes.back().index.columns.push_back(r[4].value_or(""));
+  }
+  for (auto& [name, index, origin] : indexes) {
+    sdk::table& table = s.tables[name];
+    if (origin == "c") {
+      table.indexes.push_back(std::move(index));
+      continue;
     }
-    table.checks = declared.checks;
-    for (const auto& fk : query("SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?) "
-                                "ORDER BY id, seq",
-                                {table.name})) {
-      if (table.foreign_keys.empty() || fk[0] != table.foreign_keys.back().name) {
-        sdk::foreign_key k;
-        k.name = fk[0].value_or("");  // the id, until the declared name replaces it below
-        k.ref_table = fk[1].value_or("");
-        if (fk[4] && *fk[4] != "NO ACTION") k.on_delete = fk[4];
-        if (fk[5] && *fk[5] != "NO ACTION") k.on_update = fk[5];
-        table.foreign_keys.push_back(std::move(k));
-      }
-      table.foreign_keys.back().columns.push_back(fk[2].value_or(""));
-      if (fk[3]) table.foreign_keys.back().ref_columns.push_back(*fk[3]);
+    sdk::unique_constraint u{"", index.columns};
+    for (const auto& d : tables[name].declared.uniques)
+      if (same(d.columns, u.columns) && !d.name.empty()) u.name = d.name;
+    sdk::column* only = nullptr;  // an unnamed UNIQUE on one column is the column's own
+    if (u.name.empty() && u.columns.size() == 1)
+      for (auto& col : table.columns)
+        if (sdk::detail::iequals(col.name, u.columns[0])) only = &col;
+    if (only) only->unique = true;
+    else table.uniques.push_back(std::move(u));
+  }
+  // Foreign keys, by the id SQLite gives each within its table, then by their declared names.
+  std::string last_table, last_id;
+  for (const auto& fk : query(fmt::format(fmt::runtime("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_delete, f.on_update" +
+                                                           each_table),
+                                          "pragma_foreign_key_list(m.name) f", "f.id, f.seq"),
+                              {})) {
+    sdk::table& table = s.tables[fk[0].value_or("")];
+    if (last_table != table.name || last_id != fk[1].value_or("")) {
+      last_table = table.name;
+      last_id = fk[1].value_or("");
+      sdk::foreign_key k;
+      k.ref_table = fk[2].value_or("");
+      if (fk[5] && *fk[5] != "NO ACTION") k.on_delete = fk[5];
+      if (fk[6] && *fk[6] != "NO ACTION") k.on_update = fk[6];
+      table.foreign_keys.push_back(std::move(k));
     }
-    for (auto& k : table.foreign_keys) {
-      k.name.clear();
-      for (const auto& d : declared.foreign_keys)
+    table.foreign_keys.back().columns.push_back(fk[3].value_or(""));
+    if (fk[4]) table.foreign_keys.back().ref_columns.push_back(*fk[4]);
+  }
+  for (auto& [name, table] : s.tables)
+    for (auto& k : table.foreign_keys)
+      for (const auto& d : tables[name].declared.foreign_keys)
         if (same(d.columns, k.columns) && sdk::detail::iequals(d.ref_table, k.ref_table)) {
           k.name = d.name;
           if (k.ref_columns.empty()) k.ref_columns = d.ref_columns;
         }
-    }
-    s.tables.emplace(table.name, std::move(table));
-  }
   return s;
 }
 
