@@ -201,9 +201,9 @@ generated_migration autogenerate(const std::vector<difference>& diffs, const sdk
                                          "with rename_to = \"{}\" instead, or its data is lost",
                                          r.table, r.from, r.table, r.to, r.to));
       rename_notes[{r.table, r.from}] = fmt::format(
-          "# RENAME? {0}.{1} may be {0}.{2} renamed. A drop loses its data: if it was renamed, replace this drop and\n"
-          "# the add_column of {2} with\n#   op = \"alter_column\"\n#   table = \"{0}\"\n#   column = \"{1}\"\n"
-          "#   rename_to = \"{2}\"\n",
+          "# RENAME? {0}.{1} may be {0}.{2} renamed. A drop loses its data: if it was renamed,\n"
+          "# replace this drop and the add_column of {2} with\n#   op = \"alter_column\"\n#   table = \"{0}\"\n"
+          "#   column = \"{1}\"\n#   rename_to = \"{2}\"\n",
           r.table, r.from, r.to);
     } else if (d.ops.empty()) {
       out.warnings.push_back(fmt::format("not written, as no operation makes it (write it by hand): {}", d.line));
