@@ -96,6 +96,25 @@ TEST_F(check, the_example_project_matches_its_model_online_and_offline) {
   EXPECT_TRUE(contains(r.err, "No differences between the model (schema.toml) and the migrations up to d8a2b5c9e346.")) << r.err;
 }
 
+TEST_F(check, a_model_may_be_a_directory_of_files_read_in_name_order) {
+  users_migration();
+  const std::string m = users_model();
+  const auto teams = m.find("[[table]]\nname = \"teams\"");
+  fs::create_directories(dir / "model");
+  write(dir / "model/10_users.toml", m.substr(0, teams));
+  write(dir / "model/20_teams.toml", m.substr(teams));
+  write(dir / "model/notes.txt", "not a model");
+  write(dir / "retort.toml", slurp(dir / "retort.toml") + "\nmodel = \"model\"\n");
+  auto r = retort({"check", "--offline"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  write(dir / "model/30_again.toml", m.substr(teams));
+  r = retort({"check", "--offline"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "30_again.toml:2:") && contains(r.err, "table 'teams' is declared twice (first at") &&
+              contains(r.err, "20_teams.toml:1"))
+      << r.err;
+}
+
 TEST_F(check, raw_sql_is_named_as_what_the_projection_cannot_see) {
   three_migrations();  // b2 is an SQL file
   model("[[table]]\nname = \"users\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
