@@ -36,7 +36,10 @@ int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev
                                    join(ids_of(g, at), "base"), join(ids_of(g, want), "base"),
                                    want.size() == 1 ? g.at(want.front()).id : "heads"));
   }
-  const comparison c = compare_with_model(ctx, offline, defaults, parents);
+  // What the new revision starts from: its parents and what it depends on, with all below them.
+  std::vector<rev> upto = parents;
+  for (const auto& d : spec.depends_on) upto.push_back(resolve_revision(g, d));
+  const comparison c = compare_with_model(ctx, offline, defaults, upto);
   note_unseen_sql(ctx, c);
   if (c.diffs.empty()) {
     ctx.note(fmt::format("No differences between the model ({}) and {}: no migration written.", c.model, c.against));
@@ -44,9 +47,10 @@ int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev
     return 0;
   }
   const generated_migration m = autogenerate(c.diffs, c.before);
+  // The database by its dialect only: the file goes to version control, its URL (host, user) does not.
   std::string header = fmt::format("# Written by `retort revision --autogenerate` from the model ({}) against {}.\n"
                                    "# Review it before it runs. The differences it makes good:\n",
-                                   c.model, c.against);
+                                   c.model, offline ? c.against : "a " + ctx.dialect().name() + " database");
   for (const auto& d : c.diffs) header += "#   " + d.line + "\n";
   for (const auto& w : m.warnings) header += "# WARNING: " + w + "\n";
   spec.body = header + m.body;

@@ -392,17 +392,21 @@ sdk::table_place mysql_connection::find_table(std::string_view schema, std::stri
 }
 
 sdk::schema mysql_connection::introspect() {
-  // The tables of DATABASE(), one information_schema query per kind of object.
+  // The tables of DATABASE(), one information_schema query per kind of object. No query joins two
+  // information_schema tables: MariaDB then reads the second for every database on the server
+  // ("Scanned all databases"), 800 ms for 1 000 tables where the two apart take 40.
   sdk::schema s;
-  std::map<std::pair<std::string, std::string>, std::string> data_types;  // (table, column) → DATA_TYPE
-  for (const auto& r : query("SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, "
-                             "c.COLUMN_DEFAULT, c.EXTRA FROM information_schema.COLUMNS c "
-                             "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
-                             "WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') "
-                             "ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION",
+  for (const auto& r : query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                             "AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')",
+                             {}))
+    s.tables[r[0].value_or("")].name = r[0].value_or("");
+  for (const auto& r : query("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA "
+                             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                             "ORDER BY TABLE_NAME, ORDINAL_POSITION",
                              {})) {
-    auto& t = s.tables[r[0].value_or("")];
-    t.name = r[0].value_or("");
+    auto it = s.tables.find(r[0].value_or(""));
+    if (it == s.tables.end()) continue;  // a view's
+    auto& t = it->second;
     sdk::column c;
     c.name = r[1].value_or("");
     c.type = neutral_type(r[2].value_or(""), r[3].value_or(""));
@@ -417,14 +421,16 @@ sdk::schema mysql_connection::introspect() {
     auto it = s.tables.find(n.value_or(""));
     return it == s.tables.end() ? nullptr : &it->second;
   };
-  // Foreign keys, each with its columns in order.
-  for (const auto& r : query("SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, "
-                             "k.REFERENCED_COLUMN_NAME, f.DELETE_RULE, f.UPDATE_RULE "
-                             "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS f "
-                             "ON f.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND f.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
-                             "AND f.TABLE_NAME = k.TABLE_NAME "
-                             "WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL "
-                             "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+  // Foreign keys, each with its columns in order, and their actions.
+  std::map<std::pair<std::string, std::string>, std::pair<std::optional<std::string>, std::optional<std::string>>> rules;
+  for (const auto& r : query("SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE "
+                             "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()",
+                             {}))
+    rules[{r[0].value_or(""), r[1].value_or("")}] = {r[2], r[3]};
+  for (const auto& r : query("SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
+                             "FROM information_schema.KEY_COLUMN_USAGE "
+                             "WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL "
+                             "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
                              {})) {
     sdk::table* t = table_of(r[0]);
     if (!t) continue;
@@ -432,8 +438,9 @@ sdk::schema mysql_connection::introspect() {
       sdk::foreign_key fk;
       fk.name = r[1].value_or("");
       fk.ref_table = r[3].value_or("");
-      fk.on_delete = action(r[5]);
-      fk.on_update = action(r[6]);
+      const auto& [on_delete, on_update] = rules[{t->name, fk.name}];
+      fk.on_delete = action(on_delete);
+      fk.on_update = action(on_update);
       t->foreign_keys.push_back(std::move(fk));
     }
     t->foreign_keys.back().columns.push_back(r[2].value_or(""));
