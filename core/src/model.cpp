@@ -214,9 +214,15 @@ void compare(const std::string& table, const char* kind, const std::vector<T>& w
                      std::move(ops)});
     }
   }
+  // What goes, by name: a database lists it in an order of its own (SQLite's foreign keys last
+  // first), and the migration should not depend on it.
+  std::vector<const T*> gone;
   for (const auto& h : have)
-    if (std::none_of(want.begin(), want.end(), [&](const T& x) { return same(x, h); }))
-      out.push_back({fmt::format("- {} {}.{}: {}", kind, table, label(h), text(h)), drop(h)});
+    if (std::none_of(want.begin(), want.end(), [&](const T& x) { return same(x, h); })) gone.push_back(&h);
+  std::sort(gone.begin(), gone.end(), [&](const T* a, const T* b) {
+    return std::pair(label(*a), text(*a)) < std::pair(label(*b), text(*b));
+  });
+  for (const T* h : gone) out.push_back({fmt::format("- {} {}.{}: {}", kind, table, label(*h), text(*h)), drop(*h)});
 }
 
 /// The TOML fields of an enum plugin operation.
@@ -252,11 +258,11 @@ void diff_table(const std::string& name, const sdk::table& w, const sdk::table& 
     out.push_back({fmt::format("~ column {}.{}: {} in the database, {} in the model", name, c.name, was, is), std::move(ops)});
   }
   for (const auto& c : h.columns)
-    if (!w.find_column(c.name)) {
-      dropped.push_back(c.name);
-      out.push_back({fmt::format("- column {}.{}: {}", name, c.name, column_text(c, d, key(h, c), defaults)),
-                     {op(phase::drop_columns, ops::drop_column{name, c.name})}});
-    }
+    if (!w.find_column(c.name)) dropped.push_back(c.name);
+  std::sort(dropped.begin(), dropped.end());  // by name: the database's column order may differ from the migrations'
+  for (const auto& gone : dropped)
+    out.push_back({fmt::format("- column {}.{}: {}", name, gone, column_text(*h.find_column(gone), d, key(h, *h.find_column(gone)), defaults)),
+                   {op(phase::drop_columns, ops::drop_column{name, gone})}});
   // A column gone and one come of the same type may be one renamed: say so, never decide it.
   for (const auto& gone : dropped)
     for (const auto& a : added)

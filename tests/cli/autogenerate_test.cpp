@@ -30,6 +30,10 @@ TEST_F(autogenerate, names_types_and_defaults_spelled_differently_are_no_differe
 
 TEST_F(autogenerate, an_enum_value_added_is_written_and_comes_down) { expect_enum_changes_written(*this, true); }
 
+TEST_F(autogenerate, forty_rounds_of_random_changes_go_up_check_clean_and_come_down) {
+  autogenerate_random_changes(*this, 1, 40);
+}
+
 TEST_F(autogenerate, tables_that_reference_each_other_are_made_then_joined_by_their_keys) {
   model("[[table]]\nname = \"a\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
         "  { name = \"b_id\", type = \"integer\", references = \"b.id\" } ]\n"

@@ -202,6 +202,10 @@ TEST_F(my, autogenerate_names_types_and_defaults_spelled_differently_are_no_diff
   expect_no_false_positives(*this);
 }
 
+TEST_F(my, autogenerate_twelve_rounds_of_random_changes_go_up_check_clean_and_come_down) {
+  autogenerate_random_changes(*this, 2, 12);
+}
+
 TEST_F(my, autogenerate_an_enum_value_added_is_written) {
   expect_enum_changes_written(*this, true);
 }

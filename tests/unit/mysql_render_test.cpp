@@ -176,7 +176,7 @@ TEST_F(mysql_fixture, every_other_operation_renders_mysqls_way) {
             "CREATE UNIQUE INDEX `ix_accounts_note` ON `accounts` (`note`(191))");
   EXPECT_EQ(one(ops::create_index{{"ix_x", "elsewhere", {"note"}, false}}, s), "CREATE INDEX `ix_x` ON `elsewhere` (`note`)")
       << "a table earlier migrations do not know: no prefix";
-  EXPECT_EQ(one(ops::drop_index{"ix_accounts_email", "accounts"}, s), "DROP INDEX `ix_accounts_email` ON `accounts`");
+  EXPECT_EQ(one(ops::drop_index{"ix_accounts_email", "accounts"}, s), "ALTER TABLE `accounts` DROP INDEX `ix_accounts_email`");
   EXPECT_EQ(one(ops::create_unique{"accounts", {"uq_accounts_note", {"note", "email"}}}, s),
             "ALTER TABLE `accounts` ADD CONSTRAINT `uq_accounts_note` UNIQUE (`note`(191), `email`)");
   EXPECT_EQ(one(ops::create_foreign_key{"accounts", {"fk_x", {"owner_id"}, "owners", {"id"}, std::string("CASCADE"), {}}}, s),
@@ -195,6 +195,9 @@ TEST_F(mysql_fixture, drop_constraint_drops_each_kind_its_own_way) {
   // ix_accounts_boss begins with boss_id: InnoDB used it, and made none.
   EXPECT_EQ(one(ops::drop_constraint{"fk_accounts_boss", "accounts"}, s), "ALTER TABLE `accounts` DROP FOREIGN KEY `fk_accounts_boss`");
   EXPECT_EQ(one(ops::drop_constraint{"ck_accounts_score", "accounts"}, s), "ALTER TABLE `accounts` DROP CONSTRAINT `ck_accounts_score`");
+  // And dropping ix_accounts_boss would leave the key without an index: the same ALTER makes it one.
+  EXPECT_EQ(one(ops::drop_index{"ix_accounts_boss", "accounts"}, s),
+            "ALTER TABLE `accounts` DROP INDEX `ix_accounts_boss`, ADD INDEX `fk_accounts_boss` (`boss_id`)");
   EXPECT_EQ(one(ops::drop_constraint{"whatever", "unknown"}, s), "ALTER TABLE `unknown` DROP CONSTRAINT `whatever`");
 }
 

@@ -38,7 +38,7 @@ TEST_F(pg_fixture, claims_both_schemes_and_renders_native_types) {
             "  \"user\" INTEGER REFERENCES \"users\" (\"id\") ON DELETE CASCADE\n)");
   auto alter = d.render(ops::alter_column{"t", "c", std::string("text"), false, std::optional<std::string>(), std::string("d")}, {});
   ASSERT_EQ(alter.size(), 4u);
-  EXPECT_EQ(alter[0].sql, "ALTER TABLE \"t\" ALTER COLUMN \"c\" TYPE TEXT");
+  EXPECT_EQ(alter[0].sql, "ALTER TABLE \"t\" ALTER COLUMN \"c\" TYPE TEXT USING CAST(\"c\" AS TEXT)");
   EXPECT_EQ(alter[1].sql, "ALTER TABLE \"t\" ALTER COLUMN \"c\" SET NOT NULL");
   EXPECT_EQ(alter[2].sql, "ALTER TABLE \"t\" ALTER COLUMN \"c\" DROP DEFAULT");
   EXPECT_EQ(alter[3].sql, "ALTER TABLE \"t\" RENAME COLUMN \"c\" TO \"d\"");

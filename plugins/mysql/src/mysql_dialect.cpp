@@ -236,8 +236,43 @@ std::vector<sdk::statement> mysql_dialect::own(const ops::create_index& o, const
   return {{index_sql(o.def, before.find(o.def.table)), true}};
 }
 
-std::vector<sdk::statement> mysql_dialect::own(const ops::drop_index& o, const sdk::schema&) const {
-  return {{"DROP INDEX " + quote_identifier(o.name) + " ON " + quote_identifier(o.table), true}};
+std::string mysql_dialect::drop_index_sql(const std::string& table, const std::string& name, const sdk::schema& before) const {
+  // InnoDB needs an index that begins with a foreign key's columns, and uses one a migration made
+  // when there is one (dropping the index it had made itself): dropping that index alone fails
+  // ("needed in a foreign key constraint"). The same ALTER then makes the key its own index again,
+  // named after it, as InnoDB would have.
+  std::string sql = alter(table) + "DROP INDEX " + quote_identifier(name);
+  const sdk::table* t = before.find(table);
+  if (!t) return sql;
+  auto leads = [](const std::vector<std::string>& cols, const std::vector<std::string>& by) {
+    return cols.size() >= by.size() && std::equal(by.begin(), by.end(), cols.begin());
+  };
+  std::vector<std::pair<std::string, std::vector<std::string>>> others;  // every other index, by name
+  const std::vector<std::string>* going = nullptr;
+  auto sort = [&](const std::string& n, const std::vector<std::string>& cols) {
+    if (n == name) going = &cols;
+    else others.emplace_back(n, cols);
+  };
+  for (const auto& ix : t->indexes) sort(ix.name, ix.columns);
+  for (const auto& u : t->uniques) sort(u.name, u.columns);
+  if (!going) return sql;
+  others.emplace_back("PRIMARY", t->key());
+  for (const auto& c : t->columns)
+    if (c.unique) others.emplace_back(c.name, std::vector<std::string>{c.name});
+  std::vector<sdk::foreign_key> keys = t->foreign_keys;
+  for (const auto& c : t->columns)
+    if (c.references) keys.push_back(sdk::detail::column_foreign_key(table, c));
+  for (const auto& fk : keys) {
+    if (!leads(*going, fk.columns)) continue;
+    if (std::any_of(others.begin(), others.end(), [&](const auto& o) { return leads(o.second, fk.columns); })) continue;
+    sql += ", ADD INDEX " + quote_identifier(fk.name) + " (" + key_parts(fk.columns, t) + ")";
+    others.emplace_back(fk.name, fk.columns);
+  }
+  return sql;
+}
+
+std::vector<sdk::statement> mysql_dialect::own(const ops::drop_index& o, const sdk::schema& before) const {
+  return {{drop_index_sql(o.table, o.name, before), true}};
 }
 
 std::vector<sdk::statement> mysql_dialect::own(const ops::create_unique& o, const sdk::schema& before) const {
@@ -251,7 +286,7 @@ std::vector<sdk::statement> mysql_dialect::own(const ops::drop_constraint& o, co
   if (const sdk::table* t = before.find(o.table)) {
     // A unique constraint is a unique index.
     for (const auto& u : t->uniques)
-      if (u.name == o.name) return {{alter(o.table) + "DROP INDEX " + name, true}};
+      if (u.name == o.name) return {{drop_index_sql(o.table, o.name, before), true}};
     for (const auto& fk : t->foreign_keys) {
       if (fk.name != o.name) continue;
       // InnoDB made an index named after the constraint unless one already began with its columns;

@@ -68,6 +68,8 @@ class mysql_dialect final : public sdk::sql_dialect {
   std::vector<sdk::statement> own(const ops::create_unique& o, const sdk::schema& before) const;
   std::vector<sdk::statement> own(const ops::drop_constraint& o, const sdk::schema& before) const;
   std::vector<sdk::statement> own(const ops::alter_primary_key& o, const sdk::schema& before) const;
+  /// ALTER TABLE … DROP INDEX, and the index a foreign key then lacks.
+  std::string drop_index_sql(const std::string& table, const std::string& name, const sdk::schema& before) const;
   template <class Op> std::vector<sdk::statement> own(const Op& o, const sdk::schema& before) const {
     return sdk::sql_dialect::render(o, before);
   }

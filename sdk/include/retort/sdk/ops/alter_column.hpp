@@ -55,7 +55,12 @@ template <> struct op_traits<ops::alter_column> {
   template <class Sql> static std::vector<statement> sql(const ops::alter_column& o, const Sql& d, const schema&) {
     std::vector<statement> out;
     const std::string col = d.alter(o.table) + "ALTER COLUMN " + d.quote_identifier(o.column) + " ";
-    if (o.type) out.push_back({col + "TYPE " + d.render_type(*o.type), true});
+    // USING: what the column holds converted the way CAST converts it (PostgreSQL converts without
+    // it only where an assignment would: not text to integer).
+    if (o.type)
+      out.push_back({col + "TYPE " + d.render_type(*o.type) + " USING CAST(" + d.quote_identifier(o.column) + " AS " +
+                         d.render_type(*o.type) + ")",
+                     true});
     if (o.nullable) out.push_back({col + (*o.nullable ? "DROP NOT NULL" : "SET NOT NULL"), true});
     if (o.server_default)
       out.push_back({col + (*o.server_default ? "SET DEFAULT " + d.default_sql(**o.server_default) : "DROP DEFAULT"), true});
