@@ -113,6 +113,7 @@ int cmd_show(context&);
 int cmd_stamp(context&);
 int cmd_revert_partial(context&);
 int cmd_check(context&);
+int cmd_doctor(context&);
 int cmd_plugins(context&);
 int cmd_validate(context&);
 int cmd_graph(context&);

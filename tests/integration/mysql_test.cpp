@@ -2,6 +2,7 @@
 // (the password never shown, the server's error number kept), a script with DELIMITER blocks run
 // online, and MySQL's own spellings (ENUM-free types, prefix indexes) accepted by the server.
 #include "autogenerate_tour.hpp"
+#include "doctor_lock.hpp"
 #include "example_check.hpp"
 #include "mysql_fixture.hpp"
 
@@ -84,6 +85,10 @@ TEST_F(my, a_lock_timeout_names_the_session_that_holds_the_lock) {
   EXPECT_FALSE(my_contains(r.all(), password)) << r.all();
   EXPECT_EQ(first.wait().code, 0);
   EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+}
+
+TEST_F(my, doctor_names_the_connection_that_holds_the_lock_until_its_run_ends) {
+  expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id INT);\nSELECT SLEEP(3);", "is held by connection ", password);
 }
 
 TEST_F(my, the_mariadb_scheme_and_a_driver_suffix_reach_the_same_dialect) {

@@ -3,6 +3,7 @@
 // statements, the lock holder named on timeout, a runner killed mid-migration, and passwords that
 // never show. Each test works in a database of its own.
 #include "autogenerate_tour.hpp"
+#include "doctor_lock.hpp"
 #include "example_check.hpp"
 #include "pg_fixture.hpp"
 
@@ -106,6 +107,10 @@ TEST_F(pg, create_index_concurrently_runs_in_a_segment_of_its_own) {
   r = retort({"downgrade", "base"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(has_table("big"));
+}
+
+TEST_F(pg, doctor_names_the_session_that_holds_the_lock_until_its_run_ends) {
+  expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "pid ", "retort-test-pw");
 }
 
 TEST_F(pg, a_lock_timeout_names_the_holder) {

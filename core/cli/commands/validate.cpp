@@ -2,8 +2,8 @@
 // applied migrations, applied revisions whose file is gone, version rows the graph does not know,
 // and several heads. Exit 3 on any finding, for CI.
 #include "../cli.hpp"
+#include "../health.hpp"
 
-#include "checksum.hpp"
 #include "migration.hpp"
 
 #include <boost/program_options.hpp>
@@ -33,23 +33,8 @@ int cmd_validate(context& ctx) {
     if (const rev* r = g.find(id)) rows.push_back(*r);
     else findings.push_back(fmt::format("the version table holds '{}', which no file in versions/ defines", id));
   }
-  const auto applied = g.closure(rows);
-  const auto latest = ctx.store().latest_history(conn);
   std::size_t checked = 0;
-  for (rev r = 0; r < g.size(); ++r) {
-    if (!applied[r]) continue;
-    const migration& m = g.at(r);
-    auto it = latest.find(m.id);
-    if (it == latest.end() || it->second[1] != "applied" || it->second[2].empty()) continue;  // no record to compare
-    ++checked;
-    if (std::string now = file_checksum(m.path); now != it->second[2])
-      findings.push_back(fmt::format("revision {} was edited after it was applied: {} has SHA-256 {}…, the history "
-                                     "recorded {}…",
-                                     m.id, m.path.string(), now.substr(0, 12), it->second[2].substr(0, 12)));
-  }
-  for (const auto& [id, row] : latest)
-    if (!g.find(id) && row[0] == "up" && row[1] == "applied")
-      findings.push_back(fmt::format("revision {} is applied (history) but its file is gone from versions/", id));
+  for (const auto& p : applied_file_problems(ctx, rows, &checked)) findings.push_back(p.message);
 
   if (ctx.global.json) {
     ctx.out << "{\"ok\": " << (findings.empty() ? "true" : "false") << ", \"revisions\": " << g.size()

@@ -1,0 +1,37 @@
+// health.cpp — the applied migrations' files against their history.
+#include "health.hpp"
+
+#include "checksum.hpp"
+
+#include <fmt/format.h>
+
+namespace retort::cli {
+
+std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<rev>& rows, std::size_t* checked) {
+  const auto& g = ctx.graph();
+  auto& conn = ctx.connection();
+  std::vector<file_problem> out;
+  const auto applied = g.closure(rows);
+  const auto latest = ctx.store().latest_history(conn);
+  std::size_t n = 0;
+  for (rev r = 0; r < g.size(); ++r) {
+    if (!applied[r]) continue;
+    const migration& m = g.at(r);
+    auto it = latest.find(m.id);
+    if (it == latest.end() || it->second[1] != "applied" || it->second[2].empty()) continue;  // no record to compare
+    ++n;
+    if (std::string now = file_checksum(m.path); now != it->second[2])
+      out.push_back({file_problem::kind::edited, m.id,
+                     fmt::format("revision {} was edited after it was applied: {} has SHA-256 {}…, the history "
+                                 "recorded {}…",
+                                 m.id, m.path.string(), now.substr(0, 12), it->second[2].substr(0, 12))});
+  }
+  for (const auto& [id, row] : latest)
+    if (!g.find(id) && row[0] == "up" && row[1] == "applied")
+      out.push_back({file_problem::kind::missing, id,
+                     fmt::format("revision {} is applied (history) but its file is gone from versions/", id)});
+  if (checked) *checked = n;
+  return out;
+}
+
+}  // namespace retort::cli
