@@ -9,6 +9,8 @@
 #include <retort/sdk/error.hpp>
 
 #include <boost/program_options.hpp>
+
+#include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -72,6 +74,7 @@ int migrate(context& ctx, direction dir) {
       ("in-doubt", po::value<std::string>()->default_value("ask"),
        "with --resume, a statement a killed run may or may not have finished that the catalog cannot answer for: "
        "ask (stop and say so), rerun it, or skip it as done")
+      ("backup", po::value<std::string>(), "SQLite: copy the database to this new file before anything changes")
       ("on-failure", po::value<std::string>()->default_value("stop"),
        "stop: leave what took effect and record it as partial; revert: undo it with the operations' inverses "
        "(also what an earlier run left partial)");
@@ -82,6 +85,11 @@ int migrate(context& ctx, direction dir) {
   const revision_graph& g = ctx.graph();
   const bool atomic = vm["atomic"].as<bool>() || ctx.cfg().mode == transaction_mode::all;
 
+  if (vm.count("backup") && (vm["sql"].as<bool>() || vm["dry-run"].as<bool>()))
+    throw sdk::error(sdk::error_kind::usage, "--backup is for a run that changes the database, not --sql or --dry-run");
+  if (vm.count("backup") && std::filesystem::exists(vm["backup"].as<std::string>()))
+    throw sdk::error(sdk::error_kind::usage,
+                     fmt::format("--backup {}: the file exists; name a new one", vm["backup"].as<std::string>()));
   if (vm["sql"].as<bool>()) {
     // Offline: the dialect comes from the URL's scheme alone; nothing connects.
     std::vector<rev> start;
@@ -150,6 +158,11 @@ int migrate(context& ctx, direction dir) {
     throw sdk::error(sdk::error_kind::usage, "--resume and --on-failure=revert go two ways; choose one");
   if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
     opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
+  if (vm.count("backup"))
+    opts.before_changes = [&, path = vm["backup"].as<std::string>()] {
+      conn.backup(path);
+      ctx.note("Backed up the database to " + path + ".");
+    };
   runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   // The target is resolved from the heads read under the lock.
   planner_for plan(g, dir, target);

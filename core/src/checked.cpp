@@ -74,6 +74,9 @@ sdk::schema checked_connection::introspect() {
 std::string checked_connection::server_version() {
   return checked(plugin_, [&] { return c_->server_version(); });
 }
+void checked_connection::backup(const std::string& path) {
+  checked(plugin_, [&] { c_->backup(path); });
+}
 
 std::string checked_dialect::name() const {
   return checked(plugin_, [&] { return d_.name(); });

@@ -30,6 +30,7 @@ class checked_connection final : public sdk::connection {
   sdk::table_place find_table(std::string_view schema, std::string_view name) override;
   sdk::schema introspect() override;
   std::string server_version() override;
+  void backup(const std::string& path) override;
 
  private:
   std::unique_ptr<sdk::connection> c_;

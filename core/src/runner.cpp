@@ -577,7 +577,10 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
 
   run_result result;
   const bool redundant_rows = db.redundant();
-  if (!plan.empty() || redundant_rows) ensure_tables(opts);
+  if (!plan.empty() || redundant_rows) {
+    if (opts.before_changes) opts.before_changes();
+    ensure_tables(opts);
+  }
   if (wants(sdk::event::plan_built)) {
     auto ctx = context(sdk::event::plan_built, opts);
     ctx.steps = plan.size();

@@ -40,6 +40,8 @@ struct run_options {
   bool allow_destructive = false;
   /// Called with a line of progress ("[2/5] 9b3f2e61a0c4 create cases … 12 ms"), or empty.
   std::function<void(const std::string&)> progress;
+  /// Called once, under the lock, before the run writes anything, when it will write (`--backup`).
+  std::function<void()> before_changes;
 };
 
 /// One migration that ran.

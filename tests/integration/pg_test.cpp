@@ -113,6 +113,15 @@ TEST_F(pg, doctor_names_the_session_that_holds_the_lock_until_its_run_ends) {
   expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "pid ", "retort-test-pw");
 }
 
+TEST_F(pg, backup_is_refused_before_anything_changes) {
+  migration("1_a.toml", create_table_migration("a1", "", "users"));
+  auto r = retort({"upgrade", "--backup", (dir / "copy").string()});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "this database has no backup of its own in retort")) << r.err;
+  EXPECT_FALSE(has_table("users"));
+  EXPECT_FALSE(has_table("retort_version"));
+}
+
 TEST_F(pg, a_lock_timeout_names_the_holder) {
   sql_migration("1_a.sql", "a1", "", "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "DROP TABLE slow;");
   process first(dir.path(), {"--url", url, "upgrade"});

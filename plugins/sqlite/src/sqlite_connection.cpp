@@ -350,4 +350,20 @@ sdk::schema sqlite_connection::introspect() {
 
 std::string sqlite_connection::server_version() { return sqlite3_libversion(); }
 
+void sqlite_connection::backup(const std::string& path) {
+  sqlite3* to = nullptr;
+  auto refuse = [&](const std::string& why) {
+    sqlite3_close(to);
+    throw sdk::error(sdk::error_kind::database, "--backup " + path + ": " + why);
+  };
+  if (sqlite3_open_v2(path.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+    refuse(to ? sqlite3_errmsg(to) : "cannot open it");
+  sqlite3_backup* copy = sqlite3_backup_init(to, "main", db_, "main");
+  if (!copy) refuse(sqlite3_errmsg(to));
+  const int rc = sqlite3_backup_step(copy, -1);  // every page at once: the run holds the lock
+  sqlite3_backup_finish(copy);
+  if (rc != SQLITE_DONE) refuse(sqlite3_errstr(rc));
+  if (sqlite3_close(to) != SQLITE_OK) throw sdk::error(sdk::error_kind::database, "--backup " + path + ": cannot close it");
+}
+
 }  // namespace retort_sqlite

@@ -47,6 +47,8 @@ class sqlite_connection final : public sdk::connection {
   sdk::table_place find_table(std::string_view schema, std::string_view name) override;
   sdk::schema introspect() override;
   std::string server_version() override;
+  /// SQLite's online backup API, page by page into a new file.
+  void backup(const std::string& path) override;
 
  private:
   [[noreturn]] void fail(int rc, std::string_view sql) const;

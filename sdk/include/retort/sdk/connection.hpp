@@ -2,6 +2,7 @@
 #pragma once
 
 #include <retort/sdk/abi.hpp>
+#include <retort/sdk/error.hpp>
 #include <retort/sdk/schema.hpp>
 
 #include <chrono>
@@ -61,6 +62,12 @@ class RETORT_SDK_VISIBLE connection {
   virtual schema introspect() = 0;
   /// The server's version as it reports it ("3.40.1", "15.4").
   virtual std::string server_version() = 0;
+  /// A copy of the whole database, consistent, written to the new file `path` (`upgrade --backup`,
+  /// before anything changes). A database that cannot says so: an error of kind `usage`. (ABI 2.0)
+  virtual void backup(const std::string& path) {
+    throw error(error_kind::usage, "--backup " + path + ": this database has no backup of its own in retort; back it "
+                                   "up with its own tools before the upgrade (docs/cli.md#--backup)");
+  }
 };
 
 }  // namespace retort::sdk
