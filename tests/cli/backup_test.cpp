@@ -7,12 +7,7 @@
 namespace retort_test {
 namespace {
 
-struct backup : cli {
-  void chain() {
-    migration("1_a1.toml", create_table_migration("a1", "", "users"));
-    migration("2_b2.toml", create_table_migration("b2", "a1", "orders"));
-  }
-};
+using backup = cli;
 
 TEST_F(backup, the_copy_is_the_database_before_the_run) {
   chain();

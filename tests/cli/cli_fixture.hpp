@@ -17,6 +17,11 @@ struct cli : ::testing::Test {
   void migration(const std::string& file, const std::string& text) { write(dir / "migrations/versions" / file, text); }
   result retort(const std::vector<std::string>& args, const env_list& env = {}) { return run(dir.path(), args, env); }
 
+  /// users (a1) ← orders (b2).
+  void chain() {
+    migration("1_a1.toml", create_table_migration("a1", "", "users"));
+    migration("2_b2.toml", create_table_migration("b2", "a1", "orders"));
+  }
   /// users (a1) ← documents (b2, SQL) ← documents.title index (c3).
   void three_migrations() {
     migration("20260101_0000_a1_users.toml", create_table_migration("a1", "", "users"));

@@ -8,11 +8,6 @@ namespace retort_test {
 namespace {
 
 struct doctor : cli {
-  /// a1 ← b2: two tables.
-  void chain() {
-    migration("1_a1.toml", create_table_migration("a1", "", "users"));
-    migration("2_b2.toml", create_table_migration("b2", "a1", "orders"));
-  }
   /// doctor's report, expected to hold `kind: said` and, on a `next:` line, `next`.
   void expect_finding(const std::string& kind, const std::string& said, const std::string& next) {
     auto r = retort({"doctor"});
