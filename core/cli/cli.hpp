@@ -71,12 +71,12 @@ class context {
 
   /// Writes an informational line to stderr unless -q.
   void note(const std::string& line);
+  /// The schema retort's tables are configured to live in, or empty.
+  std::string schema();
 
  private:
   /// The project file if there is one (commands that can work from --url alone).
   const config* maybe_cfg();
-  /// The schema retort's tables are configured to live in, or empty.
-  std::string schema();
 
   std::optional<config> cfg_;
   std::unique_ptr<plugin_host> plugins_;
@@ -114,6 +114,7 @@ int cmd_stamp(context&);
 int cmd_revert_partial(context&);
 int cmd_check(context&);
 int cmd_doctor(context&);
+int cmd_test(context&);
 int cmd_plugins(context&);
 int cmd_validate(context&);
 int cmd_graph(context&);

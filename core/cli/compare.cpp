@@ -1,6 +1,8 @@
 // compare.cpp — the model, what it is compared with, and the differences.
 #include "compare.hpp"
 
+#include <retort/sdk/error.hpp>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -14,6 +16,12 @@ comparison compare_with_model(context& ctx, bool offline, bool defaults, const s
       it = cfg.compares(it->first) ? std::next(it) : s.tables.erase(it);
   };
   sdk::schema model = read_model(cfg.model);
+  for (const auto& own : {cfg.version_table, cfg.history_table})
+    if (model.find(own))
+      throw sdk::error(sdk::error_kind::input,
+                       fmt::format("{}: the model declares table '{}', which is retort's own (version_table and "
+                                   "history_table in retort.toml): name it otherwise",
+                                   cfg.model.string(), own));
   only_compared(model);
   projection p = project_schema(ctx.graph(), upto, ctx.plugins());
   only_compared(p.schema);

@@ -78,7 +78,7 @@ void order_new_tables(std::vector<generated_op>& made, std::vector<generated_op>
           ++it;
           continue;
         }
-        later.push_back({phase::make_dependents, ops::create_foreign_key{t.name, *it}, {}, {}});
+        later.push_back({phase::link_tables, ops::create_foreign_key{t.name, *it}, {}, {}});
         it = t.foreign_keys.erase(it);
       }
     }
@@ -97,8 +97,11 @@ void order_dropped_tables(std::vector<generated_op>& dropped, const sdk::schema&
     for (const auto& other : going) {
       if (other == name || gone.count(other)) continue;
       const sdk::table* t = before.find(other);
-      if (t && std::any_of(t->foreign_keys.begin(), t->foreign_keys.end(), [&](const auto& k) { return k.ref_table == name; }))
+      if (!t) continue;
+      if (std::any_of(t->foreign_keys.begin(), t->foreign_keys.end(), [&](const auto& k) { return k.ref_table == name; }))
         return true;
+      for (const auto& c : t->columns)  // a key a column declares
+        if (c.references && sdk::detail::column_foreign_key(other, c).ref_table == name) return true;
     }
     return false;
   };
@@ -210,7 +213,7 @@ generated_migration autogenerate(const std::vector<difference>& diffs, const sdk
     }
   }
   order_new_tables(by_phase[static_cast<std::size_t>(phase::make_tables)],
-                   by_phase[static_cast<std::size_t>(phase::make_dependents)]);
+                   by_phase[static_cast<std::size_t>(phase::link_tables)]);
   order_dropped_tables(by_phase[static_cast<std::size_t>(phase::drop_tables)], before);
 
   std::string up, down_text;

@@ -7,6 +7,7 @@
 #include <retort/sdk/builtin_ops.hpp>
 #include <retort/sdk/dialect.hpp>
 #include <retort/sdk/error.hpp>
+#include <retort/sdk/sql_lexer.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -94,11 +95,12 @@ sdk::schema normalised(sdk::schema s) {
 /// A column's type as compared: as the database spells it (when one is known) folded to one
 /// spelling. Against a database, an integer key column is just that: how it counts is the
 /// database's to say (SQLite's INTEGER PRIMARY KEY is its rowid, which counts by itself, whatever the
-/// model's type and autoincrement say).
-std::string type_text(const sdk::column& c, const sdk::dialect* d, bool key, bool counting = true) {
+/// model's type and autoincrement say). So autoincrement is compared nowhere: offline either, where
+/// no operation could write a difference in it.
+std::string type_text(const sdk::column& c, const sdk::dialect* d, bool key) {
   std::string type = canonical_type(d ? d->render_type(c.type) : c.type);
   if (d && key && (c.autoincrement || type == "integer" || type == "bigint" || type == "smallint")) return "integer key";
-  return counting && c.autoincrement ? type + " autoincrement" : type;
+  return type;
 }
 
 /// A server default in one spelling of what each server may make of it: no outer parentheses or
@@ -142,10 +144,14 @@ std::string canonical_default(std::string v, const std::string& type) {
   for (const char* now : {"now()", "current_timestamp()", "localtimestamp", "localtimestamp()"})
     if (v == now) v = "current_timestamp";
   if (v.rfind("current_timestamp(", 0) == 0 && v.back() == ')') v = "current_timestamp";
-  std::string number = v.size() > 2 && v.front() == '\'' && v.back() == '\'' ? v.substr(1, v.size() - 2) : v;
+  // A quoted number is a number only to a numeric column: '007' is text to a string one.
+  static const std::set<std::string, std::less<>> numeric = {"integer", "bigint", "smallint", "numeric", "float", "double"};
+  const bool counts = numeric.count(type.substr(0, type.find('('))) > 0;
+  std::string number = counts && v.size() > 2 && v.front() == '\'' && v.back() == '\'' ? v.substr(1, v.size() - 2) : v;
   char* end = nullptr;
   const double x = std::strtod(number.c_str(), &end);
-  if (!number.empty() && end == number.c_str() + number.size() && !std::isspace(static_cast<unsigned char>(number[0])))
+  if (!number.empty() && end == number.c_str() + number.size() && !std::isspace(static_cast<unsigned char>(number[0])) &&
+      (std::isdigit(static_cast<unsigned char>(number.back())) || number.back() == '.'))  // not nan, inf
     v = fmt::format("{}", x);
   if (type == "boolean") {
     if (v == "1" || v == "'t'" || v == "'1'" || v == "'true'") v = "true";
@@ -249,8 +255,7 @@ void diff_table(const std::string& name, const sdk::table& w, const sdk::table& 
     const std::string was = column_text(*hc, d, in_key, defaults), is = column_text(c, d, in_key, defaults);
     if (was == is) continue;
     ops::alter_column a{name, c.name, {}, {}, {}, {}};
-    // Not when only autoincrement differs: no ALTER changes how a key counts.
-    if (type_text(*hc, d, in_key, false) != type_text(c, d, in_key, false)) a.type = c.type;
+    if (type_text(*hc, d, in_key) != type_text(c, d, in_key)) a.type = c.type;
     if (hc->nullable != c.nullable) a.nullable = c.nullable;
     if (defaults && default_text(*hc, d) != default_text(c, d)) a.server_default = c.server_default;
     std::vector<generated_op> ops;
@@ -371,11 +376,19 @@ sdk::schema with_enums_of(sdk::schema have, const sdk::schema& want) {
         values = quoted_values(hc->type);
       } else {
         for (auto ck = h->checks.begin(); ck != h->checks.end() && !values; ++ck) {
-          std::string sql = ck->sql;
-          sql.erase(std::remove_if(sql.begin(), sql.end(), [](char c) { return c == '"' || c == '`' || c == '[' || c == ']'; }),
-                    sql.end());
-          if (sql.rfind(wc.name + " IN ", 0) != 0 && sql.rfind(wc.name + " in ", 0) != 0) continue;
-          values = quoted_values(sql);
+          // "col" IN (…), `col`, [col] or col: the column's quoting, then IN and the literals.
+          const std::string sql = sdk::detail::trimmed(ck->sql);
+          std::size_t after = std::string::npos;
+          for (const auto& [open, close] : {std::pair{"\"", "\""}, {"`", "`"}, {"[", "]"}, {"", ""}}) {
+            const std::string quoted = open + wc.name + close;
+            if (sql.rfind(quoted, 0) == 0) after = quoted.size();
+            if (after != std::string::npos) break;
+          }
+          if (after == std::string::npos) continue;
+          const std::string rest = sdk::detail::trimmed(std::string_view(sql).substr(after));
+          if (rest.size() < 3 || (!sdk::detail::iequals(rest.substr(0, 3), "in ") && !sdk::detail::iequals(rest.substr(0, 3), "in(")))
+            continue;
+          values = quoted_values(rest);
           if (values) h->checks.erase(ck);
         }
       }
@@ -439,6 +452,12 @@ std::vector<difference> diff_schemas(const sdk::schema& want_in, const sdk::sche
     if (!want.find(name))
       out.push_back({fmt::format("- table {} ({} column(s))", name, h.columns.size()),
                      {op(phase::drop_tables, ops::drop_table{name})}});
+  // A key from a table that stays to one that is new waits for the new one.
+  for (auto& diff : out)
+    for (auto& g : diff.ops)
+      if (const auto* fk = g.builtin ? std::get_if<ops::create_foreign_key>(&*g.builtin) : nullptr;
+          fk && !have.find(fk->def.ref_table))
+        g.when = phase::link_tables;
   // Enum types, made by the enum plugin's operations: a value is added after the one before it.
   for (const auto& [name, values] : want.enums) {
     auto it = have.enums.find(name);
@@ -456,6 +475,7 @@ std::vector<difference> diff_schemas(const sdk::schema& want_in, const sdk::sche
       if (!sdk::detail::mentions(it->second, values[i])) {
         std::string add = enum_fields("add_enum_value", name, "value", toml_string(values[i]));
         if (i > 0) add += "after = " + toml_string(values[i - 1]) + "\n";
+        else if (values.size() > 1) add += "before = " + toml_string(values[1]) + "\n";
         diff.ops.push_back({phase::make_types, {}, add, enum_fields("drop_enum_value", name, "value", toml_string(values[i]))});
       }
     for (const auto& v : it->second)

@@ -31,10 +31,11 @@ projection project_schema(const revision_graph& g, const std::vector<revision_gr
                           const op_catalog& catalog);
 
 /// Where an operation goes in a generated migration: types first, then what the changes would break
-/// dropped, new tables, columns added and altered, keys, columns dropped, what depends on columns
-/// made, the tables and types that go. A later phase may rely on what an earlier one did.
-enum class phase { make_types, drop_dependents, make_tables, add_columns, alter_columns, alter_keys, drop_columns,
-                   make_dependents, drop_tables, drop_types };
+/// dropped, columns added and altered, keys, columns dropped, what depends on columns made (indexes,
+/// uniques, checks, keys to tables that were there), new tables (whose keys may need those), the keys
+/// to new tables, the tables and types that go. A later phase may rely on what an earlier one did.
+enum class phase { make_types, drop_dependents, add_columns, alter_columns, alter_keys, drop_columns, make_dependents,
+                   make_tables, link_tables, drop_tables, drop_types };
 
 /// One operation that brings the database toward the model: a built-in one, or a plugin's (the enum
 /// types) as its TOML fields and those of the operation that undoes it.

@@ -75,7 +75,7 @@ TEST_F(autogenerate, a_database_behind_its_migrations_is_refused_unless_offline)
         "  { name = \"n\", type = \"integer\" } ]\n");
   auto r = retort({"revision", "--autogenerate", "-m", "n"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(r.err, "the database is at base, not at t1: `retort upgrade t1` first")) << r.err;
+  EXPECT_TRUE(contains(r.err, "the database is at base, not at t1: bring it there first (`retort upgrade t1`")) << r.err;
   r = retort({"revision", "--autogenerate", "--offline", "-m", "n", "--rev-id", "t2", "--json"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "\"differences\": [\"+ column t.n: integer\"], \"operations\": 1")) << r.out;
@@ -111,17 +111,18 @@ TEST_F(autogenerate, several_changes_to_one_sqlite_table_make_one_rebuild_that_k
                          "  { name = \"name\", type = \"string(10)\" }, { name = \"n\", type = \"integer\" } ]\n");
   migration("2_t2.toml", "revision = \"t2\"\ndown_revision = \"t1\"\n"
                          "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"name\"\ntype = \"string(100)\"\n"
-                         "rename_to = \"title\"\n"
                          "[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\ncolumn = { name = \"extra\", type = \"text\" }\n"
                          "[[upgrade]]\nop = \"create_check\"\nname = \"ck_t_n\"\ntable = \"t\"\nsql = \"n >= 0\"\n"
-                         "[[upgrade]]\nop = \"create_index\"\nname = \"ix_t_title\"\ntable = \"t\"\ncolumns = [\"title\"]\n"
-                         "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"n\"\nnullable = false\n");
+                         "[[upgrade]]\nop = \"create_index\"\nname = \"ix_t_title\"\ntable = \"t\"\ncolumns = [\"name\"]\n"
+                         "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"n\"\nnullable = false\n"
+                         "[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"name\"\nrename_to = \"title\"\n");
   ASSERT_EQ(retort({"upgrade", "t1"}).code, 0);
   exec(db, "INSERT INTO t (id, name, n) VALUES (1, 'a', 5), (2, 'b', 7)");
   // A view and a trigger on the table outlive the rebuild (SQLite's RENAME TO fails on a view of a
   // table that is gone, and DROP TABLE takes the triggers).
-  exec(db, "CREATE VIEW v AS SELECT id FROM t");
-  exec(db, "CREATE TABLE log (id INTEGER); CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.id); END");
+  exec(db, "CREATE VIEW v AS SELECT id, name FROM t");
+  exec(db, "CREATE TABLE log (id INTEGER, name TEXT); CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log "
+           "VALUES (new.id, new.name); END");
   auto count = [](const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -130,8 +131,10 @@ TEST_F(autogenerate, several_changes_to_one_sqlite_table_make_one_rebuild_that_k
   auto r = retort({"upgrade", "--sql"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(count(r.out, "CREATE TABLE \"_retort_new_t\""), 1u) << r.out;
-  EXPECT_TRUE(contains(r.out, "INSERT INTO \"_retort_new_t\" (\"id\", \"title\", \"n\") SELECT \"id\", \"name\", \"n\" FROM \"t\""))
+  EXPECT_TRUE(contains(r.out, "INSERT INTO \"_retort_new_t\" (\"id\", \"name\", \"n\") SELECT \"id\", \"name\", \"n\" FROM \"t\""))
       << r.out;
+  // The rename after it in place, which rewrites the trigger and the view that name the column.
+  EXPECT_TRUE(contains(r.out, "ALTER TABLE \"t\" RENAME COLUMN \"name\" TO \"title\"")) << r.out;
   r = retort({"upgrade"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(rows("SELECT id || title || n FROM t ORDER BY id"), (std::vector<std::string>{"1a5", "2b7"}));
@@ -139,7 +142,7 @@ TEST_F(autogenerate, several_changes_to_one_sqlite_table_make_one_rebuild_that_k
   EXPECT_EQ(rows("SELECT name FROM pragma_index_list('t')"), std::vector<std::string>{"ix_t_title"});
   EXPECT_FALSE(try_exec(db, "INSERT INTO t (id, title, n) VALUES (3, 'c', -1)"));  // the check holds
   exec(db, "INSERT INTO t (id, title, n) VALUES (3, 'c', 1)");
-  EXPECT_EQ(rows("SELECT id FROM log"), std::vector<std::string>{"3"});  // the trigger, made again
+  EXPECT_EQ(rows("SELECT id || name FROM log"), std::vector<std::string>{"3c"});  // the trigger, made again and renamed
   EXPECT_EQ(rows("SELECT COUNT(*) FROM v"), std::vector<std::string>{"3"});
   exec(db, "DELETE FROM t WHERE id = 3");
   // Down: the inverses, last first, again in one rebuild after the index goes.
@@ -150,6 +153,64 @@ TEST_F(autogenerate, several_changes_to_one_sqlite_table_make_one_rebuild_that_k
   EXPECT_EQ(rows("SELECT id || name || n FROM t ORDER BY id"), (std::vector<std::string>{"1a5", "2b7"}));
   EXPECT_EQ(rows("SELECT name FROM pragma_table_info('t') ORDER BY cid"), (std::vector<std::string>{"id", "name", "n"}));
   EXPECT_EQ(rows("SELECT name FROM sqlite_master WHERE type = 'trigger'"), std::vector<std::string>{"t_log"});
+}
+
+TEST_F(autogenerate, what_a_review_found_stays_fixed) {
+  // A model with an enum type, without the enum plugin: refused, nothing written.
+  model("[[enum]]\nname = \"mood\"\nvalues = [\"happy\", \"sad\"]\n"
+        "[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"m\", type = \"mood\" } ]\n");
+  auto r = retort({"revision", "--autogenerate", "-m", "mood"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "needs the enum plugin")) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir / "migrations/versions"));
+  // A table named like retort's own.
+  model("[[table]]\nname = \"retort_version\"\ncolumns = [ { name = \"id\", type = \"integer\" } ]\n");
+  r = retort({"check"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "which is retort's own")) << r.err;
+  // A column's references naming several columns.
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"a\", type = \"integer\", references = \"x(a, b)\" } ]\n");
+  r = retort({"check", "--offline"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "schema.toml:3:") && contains(r.err, "names several columns")) << r.err;
+  // A default with a newline: the comment above the operations stays one line each, and the file reads.
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"s\", type = \"text\", server_default = \"('a' ||\\n 'b')\" } ]\n");
+  r = retort({"revision", "--autogenerate", "--compare-defaults", "-m", "multi", "--rev-id", "m1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(retort({"upgrade"}).code, 0) << migration_text("m1");
+  // A text default that only looks like a number is compared as text.
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"s\", type = \"text\", server_default = \"'007'\" } ]\n");
+  ASSERT_EQ(retort({"revision", "--autogenerate", "--compare-defaults", "-m", "007"}).code, 0);
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  model("[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
+        "  { name = \"s\", type = \"text\", server_default = \"'7'\" } ]\n");
+  r = retort({"check", "--compare-defaults"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_TRUE(contains(r.out, "~ column t.s: text default '007' in the database, text default '7' in the model")) << r.out;
+}
+
+TEST_F(autogenerate, an_enum_value_added_first_goes_before_the_others) {
+  std::string cfg = slurp(dir / "retort.toml");
+  cfg.replace(cfg.find("\nplugins ") + 1, cfg.find('\n', cfg.find("\nplugins ") + 1) - cfg.find("\nplugins ") - 1,
+              "plugins = [\"enum\"]");
+  write(dir / "retort.toml", cfg);
+  auto mood = [](const std::string& values) {
+    return "[[enum]]\nname = \"mood\"\nvalues = [" + values + "]\n[[table]]\nname = \"t\"\n"
+           "columns = [ { name = \"id\", type = \"integer\", primary_key = true }, { name = \"m\", type = \"mood\" } ]\n";
+  };
+  model(mood("\"happy\", \"sad\""));
+  ASSERT_EQ(retort({"revision", "--autogenerate", "-m", "mood"}).code, 0);
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  model(mood("\"angry\", \"happy\", \"sad\""));
+  auto r = retort({"revision", "--autogenerate", "-m", "angry", "--rev-id", "e2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(migration_text("e2"), "value = \"angry\"\nbefore = \"happy\"")) << migration_text("e2");
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  r = retort({"check"});
+  EXPECT_EQ(r.code, 0) << r.out;
 }
 
 }  // namespace

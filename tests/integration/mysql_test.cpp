@@ -91,6 +91,17 @@ TEST_F(my, doctor_names_the_connection_that_holds_the_lock_until_its_run_ends) {
   expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id INT);\nSELECT SLEEP(3);", "is held by connection ", password);
 }
 
+TEST_F(my, test_runs_each_migration_on_a_database_of_its_own_and_drops_it) {
+  write(dir / "migrations/versions/1_a.toml", create_table_migration("a1", "", "users"));
+  write(dir / "migrations/versions/2_b.toml", create_table_migration("b2", "a1", "orders"));
+  auto r = retort({"test"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(my_contains(r.out, "ok    a1  create users\nok    b2  create orders\n")) << r.out;
+  EXPECT_TRUE(rows("SHOW TABLES").empty());  // the project's database: untouched
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'retort\\_test\\_%'"),
+            std::vector<std::string>{"0"});
+}
+
 TEST_F(my, the_mariadb_scheme_and_a_driver_suffix_reach_the_same_dialect) {
   write(dir / "migrations/versions/1_a.toml", create_table_migration("a1", "", "things"));
   std::string alias = url;

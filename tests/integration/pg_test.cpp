@@ -113,6 +113,17 @@ TEST_F(pg, doctor_names_the_session_that_holds_the_lock_until_its_run_ends) {
   expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "pid ", "retort-test-pw");
 }
 
+TEST_F(pg, test_runs_each_migration_on_a_database_of_its_own_and_drops_it) {
+  migration("1_a.toml", create_table_migration("a1", "", "users"));
+  migration("2_b.toml", create_table_migration("b2", "a1", "orders"));
+  auto r = retort({"test"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "ok    a1  create users\nok    b2  create orders\n")) << r.out;
+  EXPECT_TRUE(contains(r.err, "on a throw-away database, postgresql://retort:***@")) << r.err;
+  EXPECT_FALSE(has_table("users"));  // the project's database: untouched
+  EXPECT_EQ(rows("SELECT count(*) FROM pg_database WHERE datname LIKE 'retort_test_%'"), std::vector<std::string>{"0"});
+}
+
 TEST_F(pg, backup_is_refused_before_anything_changes) {
   migration("1_a.toml", create_table_migration("a1", "", "users"));
   auto r = retort({"upgrade", "--backup", (dir / "copy").string()});

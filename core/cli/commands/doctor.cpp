@@ -93,13 +93,14 @@ int cmd_doctor(context& ctx) {
   const auto applied = g.closure(rows);
   for (rev r = 0; r < g.size(); ++r)
     if (!applied[r]) pending.push_back(g.at(r).id);
-  if (!pending.empty() && partials.empty())
+  const bool rows_known = std::none_of(found.begin(), found.end(), [](const finding& f) { return f.kind == "unknown_version"; });
+  if (!pending.empty() && partials.empty() && rows_known)
     found.push_back({"pending", fmt::format("{} migration(s) not applied: {}", pending.size(), join(pending)),
-                     fmt::format("`{} --sql` to read them, then `{}`", upgrade_all(g), upgrade_all(g))});
+                     fmt::format("`{} --dry-run` to read them, then `{}`", upgrade_all(g), upgrade_all(g))});
 
   // The model against the database, when the database is at its heads.
   std::error_code ec;
-  if (pending.empty() && partials.empty() && std::filesystem::exists(ctx.cfg().model, ec) &&
+  if (pending.empty() && partials.empty() && rows_known && std::filesystem::exists(ctx.cfg().model, ec) &&
       !read_model(ctx.cfg().model).tables.empty()) {
     const comparison c = compare_with_model(ctx, false, false, g.heads());
     if (!c.diffs.empty())

@@ -29,12 +29,13 @@ int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev
     auto want = parents;
     std::sort(at.begin(), at.end());
     std::sort(want.begin(), want.end());
-    if (at != want)
+    if (at != want) {
+      const std::string to = want.empty() ? "base" : want.size() == 1 ? g.at(want.front()).id : "heads";
       throw sdk::error(sdk::error_kind::usage,
-                       fmt::format("the database is at {}, not at {}: `retort upgrade {}` first, or compare with what the "
-                                   "migrations make with --offline",
-                                   join(ids_of(g, at), "base"), join(ids_of(g, want), "base"),
-                                   want.size() == 1 ? g.at(want.front()).id : "heads"));
+                       fmt::format("the database is at {}, not at {}: bring it there first (`retort upgrade {}` or "
+                                   "`retort downgrade {}`), or compare with what the migrations make with --offline",
+                                   join(ids_of(g, at), "base"), join(ids_of(g, want), "base"), to, to));
+    }
   }
   // What the new revision starts from: its parents and what it depends on, with all below them.
   std::vector<rev> upto = parents;
@@ -46,13 +47,30 @@ int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev
     if (ctx.global.json) ctx.out << "{\"path\": null, \"differences\": [], \"operations\": 0, \"warnings\": []}\n";
     return 0;
   }
+  // A plugin's operation (the enum types) in a file is refused by every later command unless the
+  // plugin is loaded: say so now, and write nothing.
+  for (const auto& d : c.diffs)
+    for (const auto& op : d.ops)
+      if (!op.builtin) {
+        const std::string name = op.fields.substr(6, op.fields.find('"', 6) - 6);  // op = "NAME"
+        if (!ctx.plugins().find_operation(name))
+          throw sdk::error(sdk::error_kind::usage,
+                           fmt::format("the model declares enum types, and `{}` needs the enum plugin: add \"enum\" "
+                                       "to `plugins` in retort.toml ({})",
+                                       name, d.line));
+      }
   const generated_migration m = autogenerate(c.diffs, c.before);
   // The database by its dialect only: the file goes to version control, its URL (host, user) does not.
   std::string header = fmt::format("# Written by `retort revision --autogenerate` from the model ({}) against {}.\n"
                                    "# Review it before it runs. The differences it makes good:\n",
                                    c.model, offline ? c.against : "a " + ctx.dialect().name() + " database");
-  for (const auto& d : c.diffs) header += "#   " + d.line + "\n";
-  for (const auto& w : m.warnings) header += "# WARNING: " + w + "\n";
+  // A comment is one line: a newline in a name or a default is written as \n.
+  auto comment = [](std::string text) {
+    for (std::size_t at = 0; (at = text.find_first_of("\r\n", at)) != std::string::npos;) text.replace(at, 1, "\\n");
+    return text;
+  };
+  for (const auto& d : c.diffs) header += "#   " + comment(d.line) + "\n";
+  for (const auto& w : m.warnings) header += "# WARNING: " + comment(w) + "\n";
   spec.body = header + m.body;
   const auto path = write_revision(ctx, spec);
   for (const auto& w : m.warnings) ctx.err << "warning: " << w << "\n";

@@ -199,6 +199,8 @@ std::size_t sqlite_dialect::render_together(const std::vector<const sdk::builtin
   for (; n < ops.size(); ++n) {
     const std::string* t = changed_table(*ops[n]);
     if (!t || *t != *table) break;
+    // A rename goes in place, by itself (own(alter_column)), so the triggers follow it.
+    if (const auto* a = std::get_if<ops::alter_column>(ops[n]); a && a->rename_to) break;
     (void)render(*ops[n], after);
     follow(*ops[n], rows);
     sdk::apply(*ops[n], after);
@@ -230,11 +232,17 @@ std::vector<sdk::statement> sqlite_dialect::own(const ops::drop_column& o, const
 std::vector<sdk::statement> sqlite_dialect::own(const ops::alter_column& o, const sdk::schema& before) const {
   const sdk::table& t = known_table(before, o.table, "alter_column");
   if (!t.find_column(o.column)) cannot("table '{}' has no column '{}'", o.table, o.column);
-  if (o.rename_to && !o.type && !o.nullable && !o.server_default)
-    return {{fmt::format("{}RENAME COLUMN {} TO {}", alter(o.table), quote_identifier(o.column),
-                         quote_identifier(*o.rename_to)),
-             true}};
-  return rebuilt(o, o.table, "alter_column", before);
+  const sdk::statement rename{fmt::format("{}RENAME COLUMN {} TO {}", alter(o.table), quote_identifier(o.column),
+                                          quote_identifier(o.rename_to.value_or(""))),
+                              true};
+  if (o.rename_to && !o.type && !o.nullable && !o.server_default) return {rename};
+  // The rest through the rebuild, and the rename in place after it: RENAME COLUMN rewrites the
+  // triggers and views that name the column, which a rebuild's copy of them would not.
+  ops::alter_column rest = o;
+  rest.rename_to.reset();
+  auto out = rebuilt(rest, o.table, "alter_column", before);
+  if (o.rename_to) out.push_back(rename);
+  return out;
 }
 
 std::vector<sdk::statement> sqlite_dialect::own(const ops::create_unique& o, const sdk::schema& before) const {

@@ -121,7 +121,10 @@ inline column parse_column(const value& v, const std::string& context) {
       named.fail(*d, "server_default", "is empty; leave it out for no default, or write the SQL (\"''\" for an empty string)");
   }
   c.references = named.optional_string("references");
-  if (c.references) parse_reference(named, "references", *c.references);
+  if (c.references && parse_reference(named, "references", *c.references).second.size() != 1)
+    named.fail(*named.find("references"), "references",
+               "'" + *c.references + "' names several columns; a column references one (a key over several is a "
+               "foreign_keys entry of the table)");
   c.on_delete = referential_action(named, "on_delete");
   if (c.autoincrement && !c.primary_key) named.fail(v, "autoincrement", "needs primary_key = true");
   return c;
