@@ -402,6 +402,47 @@ sdk::schema with_enums_of(sdk::schema have, const sdk::schema& want) {
 
 }  // namespace
 
+namespace {
+
+/// What no database would make of the model as it means: a name that is not there, two indexes of
+/// one name (PostgreSQL's and SQLite's index names are the schema's). `where` says where each
+/// table is declared.
+void check_model(const sdk::schema& s, const std::map<std::string, std::string>& where) {
+  std::map<std::string, std::string> index_tables;
+  for (const auto& [name, t] : s.tables) {
+    auto refuse = [&, n = name](const std::string& what) {
+      throw sdk::error(sdk::error_kind::input, fmt::format("{}: schema model: table '{}': {}", where.at(n), n, what));
+    };
+    if (name.empty()) refuse("the name is empty");
+    auto columns_there = [&](const char* kind, const std::string& thing, const std::vector<std::string>& cols) {
+      for (const auto& c : cols)
+        if (!t.find_column(c)) refuse(fmt::format("{} '{}' names column '{}', which the table does not have", kind, thing, c));
+    };
+    for (const auto& ix : t.indexes) {
+      columns_there("index", ix.name, ix.columns);
+      if (auto [it, fresh] = index_tables.emplace(ix.name, name); !fresh)
+        refuse(fmt::format("index '{}' is also an index of table '{}': index names are the schema's", ix.name, it->second));
+    }
+    for (const auto& u : t.uniques) columns_there("unique", u.name, u.columns);
+    for (const auto& fk : t.foreign_keys) {
+      columns_there("foreign key", fk.name, fk.columns);
+      const sdk::table* target = s.find(fk.ref_table);
+      for (const auto& c : fk.ref_columns)
+        if (target && !target->find_column(c))
+          refuse(fmt::format("foreign key '{}' references {}({}), which has no such column", fk.name, fk.ref_table, c));
+    }
+    for (const auto& c : t.columns)
+      if (c.references) {
+        const auto fk = sdk::detail::column_foreign_key(name, c);
+        const sdk::table* target = s.find(fk.ref_table);
+        if (target && !target->find_column(fk.ref_columns.front()))
+          refuse(fmt::format("column '{}' references {}, which has no such column", c.name, *c.references));
+      }
+  }
+}
+
+}  // namespace
+
 sdk::schema read_model(const fs::path& path) {
   sdk::schema out;
   std::map<std::string, std::string> where;
@@ -415,6 +456,7 @@ sdk::schema read_model(const fs::path& path) {
   } else {
     read_model_file(path, out, where);
   }
+  check_model(out, where);
   return out;
 }
 

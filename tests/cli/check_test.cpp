@@ -115,6 +115,32 @@ TEST_F(check, a_model_may_be_a_directory_of_files_read_in_name_order) {
       << r.err;
 }
 
+TEST_F(check, a_model_naming_what_is_not_there_is_refused_naming_the_table) {
+  auto refused = [&](const std::string& text, const std::string& why) {
+    model(text);
+    auto r = retort({"check", "--offline"});
+    EXPECT_EQ(r.code, 2) << text;
+    EXPECT_TRUE(contains(r.err, "schema.toml:") && contains(r.err, ": schema model: table ") && contains(r.err, why)) << r.err;
+  };
+  const std::string t = "[[table]]\nname = \"t\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n";
+  refused(t + "indexes = [ { name = \"ix\", columns = [\"nope\"] } ]\n", "index 'ix' names column 'nope'");
+  refused(t + "uniques = [ { name = \"uq\", columns = [\"nope\"] } ]\n", "unique 'uq' names column 'nope'");
+  refused(t + "foreign_keys = [ { name = \"fk\", columns = [\"id\"], references = \"t(nope)\" } ]\n",
+          "foreign key 'fk' references t(nope), which has no such column");
+  refused(t + "indexes = [ { name = \"ix\", columns = [\"id\"] } ]\n[[table]]\nname = \"u\"\n"
+              "columns = [ { name = \"id\", type = \"integer\" } ]\nindexes = [ { name = \"ix\", columns = [\"id\"] } ]\n",
+          "index 'ix' is also an index of table 't'");
+}
+
+TEST_F(check, a_table_whose_name_only_looks_like_sqlites_own_is_seen) {
+  model("[[table]]\nname = \"sqlitemeta\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
+  ASSERT_EQ(retort({"revision", "--autogenerate", "-m", "meta"}).code, 0);
+  ASSERT_EQ(retort({"upgrade"}).code, 0);
+  exec(db, "CREATE INDEX ix_expr ON sqlitemeta (abs(id))");  // an expression: not the model's to say
+  auto r = retort({"check"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
 TEST_F(check, raw_sql_is_named_as_what_the_projection_cannot_see) {
   three_migrations();  // b2 is an SQL file
   model("[[table]]\nname = \"users\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");

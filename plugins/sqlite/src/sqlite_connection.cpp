@@ -238,7 +238,7 @@ sdk::schema sqlite_connection::introspect() {
     return true;
   };
   static const std::string each_table =
-      " FROM main.sqlite_master m JOIN {} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, {}";
+      " FROM main.sqlite_master m JOIN {} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, {}";
   struct known {
     sdk::declared_constraints declared;
     bool rowid = true;
@@ -247,7 +247,7 @@ sdk::schema sqlite_connection::introspect() {
   sdk::schema s;
   std::map<std::string, known> tables;
   for (const auto& t : query("SELECT name, coalesce(sql, '') FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                             "'sqlite_%'",
+                             "'sqlite\\_%' ESCAPE '\\'",
                              {})) {
     const std::string name = t[0].value_or(""), create = t[1].value_or("");
     s.tables[name].name = name;
@@ -304,6 +304,8 @@ sdk::schema sqlite_connection::introspect() {
     indexes.back().index.columns.push_back(r[4].value_or(""));
   }
   for (auto& [name, index, origin] : indexes) {
+    // An index on an expression has a column without a name: not something the model says.
+    if (std::find(index.columns.begin(), index.columns.end(), "") != index.columns.end()) continue;
     sdk::table& table = s.tables[name];
     if (origin == "c") {
       table.indexes.push_back(std::move(index));
