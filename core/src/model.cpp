@@ -409,9 +409,11 @@ namespace {
 /// table is declared.
 void check_model(const sdk::schema& s, const std::map<std::string, std::string>& where) {
   std::map<std::string, std::string> index_tables;
-  for (const auto& [name, t] : s.tables) {
-    auto refuse = [&, n = name](const std::string& what) {
-      throw sdk::error(sdk::error_kind::input, fmt::format("{}: schema model: table '{}': {}", where.at(n), n, what));
+  for (const auto& entry : s.tables) {  // not a structured binding: the lambdas below see the table
+    const std::string& name = entry.first;
+    const sdk::table& t = entry.second;
+    auto refuse = [&](const std::string& what) {
+      throw sdk::error(sdk::error_kind::input, fmt::format("{}: schema model: table '{}': {}", where.at(name), name, what));
     };
     if (name.empty()) refuse("the name is empty");
     auto columns_there = [&](const char* kind, const std::string& thing, const std::vector<std::string>& cols) {

@@ -34,6 +34,8 @@ TEST_F(autogenerate, forty_rounds_of_random_changes_go_up_check_clean_and_come_d
   autogenerate_random_changes(*this, 1, 40);
 }
 
+TEST_F(autogenerate, keys_wait_for_the_columns_uniques_and_tables_they_need) { expect_keys_to_wait_for_what_they_need(*this); }
+
 TEST_F(autogenerate, tables_that_reference_each_other_are_made_then_joined_by_their_keys) {
   model("[[table]]\nname = \"a\"\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true },\n"
         "  { name = \"b_id\", type = \"integer\", references = \"b.id\" } ]\n"

@@ -322,6 +322,10 @@ TEST_F(pg, autogenerate_twelve_rounds_of_random_changes_go_up_check_clean_and_co
   autogenerate_random_changes(*this, 2, 12);
 }
 
+TEST_F(pg, autogenerate_keys_wait_for_the_columns_uniques_and_tables_they_need) {
+  expect_keys_to_wait_for_what_they_need(*this);
+}
+
 TEST_F(pg, autogenerate_an_enum_value_added_is_written) {
   expect_enum_changes_written(*this, false);
 }
