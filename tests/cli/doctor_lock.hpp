@@ -21,6 +21,7 @@ void expect_doctor_names_the_lock_holder(Fixture& f, const std::string& slow_sql
   EXPECT_NE(r.out.find("lock: the migration lock on"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(holder), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("next: wait for that run to end"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("waited"), std::string::npos) << r.out;  // doctor does not wait
   EXPECT_EQ(r.all().find(password), std::string::npos) << r.all();
   EXPECT_EQ(first.wait().code, 0);
   r = f.retort({"doctor"});

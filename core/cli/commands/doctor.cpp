@@ -42,9 +42,17 @@ int cmd_doctor(context& ctx) {
     conn.unlock(lock_key(ctx.store()));
   } catch (const sdk::error& e) {
     if (e.kind() != sdk::error_kind::lock) throw;
-    found.push_back({"lock", redact(e.what()),
-                     "wait for that run to end, then run `retort doctor` again; a session that holds it with no run "
-                     "behind it is ended on the server (PostgreSQL: SELECT pg_terminate_backend(PID); MySQL: KILL ID)"});
+    // Who holds it; not how long doctor waited, which is not at all.
+    std::string said = redact(e.what());
+    if (const auto waited = said.find("; waited "); waited != std::string::npos) said.erase(waited);
+    const std::string d = ctx.dialect().name();
+    found.push_back({"lock", said,
+                     "wait for that run to end, then run `retort doctor` again" +
+                         std::string(d == "postgresql" ? "; a session that holds it with no run behind it is ended with "
+                                                         "SELECT pg_terminate_backend(PID)"
+                                     : d == "mysql"    ? "; a connection that holds it with no run behind it is ended "
+                                                         "with KILL ID"
+                                                       : " (a run that died lets go of it with its process)")});
   }
 
   // The version rows: each a revision the files know, and none below another.
