@@ -2,10 +2,33 @@
 #include "health.hpp"
 
 #include "checksum.hpp"
+#include "redact.hpp"
+#include "runner.hpp"
+
+#include <retort/sdk/error.hpp>
 
 #include <fmt/format.h>
 
 namespace retort::cli {
+
+std::optional<std::string> lock_holder(context& ctx) {
+  auto& conn = ctx.connection();
+  try {
+    conn.lock(lock_key(ctx.store()), std::chrono::milliseconds(0));
+    conn.unlock(lock_key(ctx.store()));
+    return std::nullopt;
+  } catch (const sdk::error& e) {
+    if (e.kind() != sdk::error_kind::lock) throw;
+    return redact(e.what());
+  }
+}
+
+std::string partial_said(context& ctx, const partial_row& p, const std::vector<rev>& heads) {
+  const auto s = partial_step(ctx.graph(), ctx.dialect(), ctx.plugins(),
+                              {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout}, heads, p);
+  const step* at = s ? &*s : nullptr;
+  return redact(describe_partial(ctx.graph(), p, at, in_doubt(at, p, ctx.connection())));
+}
 
 std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<rev>& rows, std::size_t* checked) {
   const auto& g = ctx.graph();

@@ -4,6 +4,9 @@
 
 #include "cli.hpp"
 
+#include "state.hpp"
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,14 @@ struct file_problem {
   std::string revision;
   std::string message;
 };
+
+/// Who holds the run lock, as the dialect names the session (redacted), or nothing when it is free;
+/// tried without waiting and let go at once.
+std::optional<std::string> lock_holder(context& ctx);
+
+/// What a migration left partial did, with whether the statement in doubt took effect (from the
+/// catalog), redacted; `heads` are the database's.
+std::string partial_said(context& ctx, const partial_row& p, const std::vector<rev>& heads);
 
 /// The applied revisions (the closure of `rows`) whose file no longer has the checksum its history
 /// recorded, and the revisions the history says are applied that no file defines.

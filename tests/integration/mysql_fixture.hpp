@@ -3,10 +3,9 @@
 // Every test fails when RETORT_TEST_MYSQL is not set, as the PostgreSQL tests do.
 #pragma once
 
-#include "process.hpp"
+#include "server_fixture.hpp"
 
 #include <cstdlib>
-#include <sstream>
 
 namespace retort_test {
 
@@ -19,10 +18,7 @@ inline std::string my_server() {
   return url ? url : "";
 }
 
-struct my : ::testing::Test {
-  temp_dir dir;
-  std::string db;
-  std::string url;
+struct my : server_test<my> {
   std::string user, password, host, port;
 
   void SetUp() override {
@@ -36,14 +32,7 @@ struct my : ::testing::Test {
     password = rest.substr(colon + 1, at - colon - 1);
     host = rest.substr(at + 1, port_at - at - 1);
     port = rest.substr(port_at + 1);
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    db = std::string("t_") + info->name();
-    db = db.substr(0, 60);
-    ASSERT_EQ(sql_on("mysql", "DROP DATABASE IF EXISTS " + db).code, 0);
-    auto r = sql_on("mysql", "CREATE DATABASE " + db + " CHARACTER SET utf8mb4");
-    ASSERT_EQ(r.code, 0) << r.err;
-    url = server + "/" + db;
-    ASSERT_EQ(run(dir.path(), {"init", "migrations"}).code, 0);
+    make_database(server, "mysql", " CHARACTER SET utf8mb4");
   }
   void TearDown() override {
     if (!db.empty()) sql_on("mysql", "DROP DATABASE IF EXISTS " + db);
@@ -55,22 +44,6 @@ struct my : ::testing::Test {
                    {{"MYSQL_PWD", password}}, "mariadb")
         .wait();
   }
-  /// One column of a query, one line per row.
-  std::vector<std::string> rows(const std::string& sql) {
-    auto r = sql_on(db, sql);
-    EXPECT_EQ(r.code, 0) << sql << ": " << r.err;
-    std::vector<std::string> out;
-    std::istringstream in(r.out);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-  }
-  std::vector<std::string> versions() { return rows("SELECT version_num FROM retort_version ORDER BY 1"); }
-
-  result retort(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--url", url});
-    return run(dir.path(), args);
-  }
-  void migration(const std::string& file, const std::string& text) { write(dir / "migrations/versions" / file, text); }
 };
 
 }  // namespace retort_test

@@ -8,9 +8,6 @@ using namespace retort_test;
 namespace {
 
 struct mysql_plugins : my {
-  void project(const std::string& names, const std::string& extra = "") {
-    write(dir / "retort.toml", "script_location = \"migrations\"\nplugins = [" + names + "]\n" + extra);
-  }
   void enum_migrations() {
     migration("1_e1.toml",
               "revision = \"e1\"\ndown_revision = \"\"\nmessage = \"cases\"\n"

@@ -19,7 +19,7 @@ TEST_F(pg, a_migration_that_empties_the_search_path_does_not_lose_the_version_ta
 }
 
 TEST_F(pg, tables_stay_where_they_were_made_when_a_migration_creates_the_first_schema_on_the_path) {
-  ASSERT_EQ(psql_on(db, "ALTER DATABASE " + db + " SET search_path = app, public").code, 0);
+  ASSERT_EQ(sql_on(db, "ALTER DATABASE " + db + " SET search_path = app, public").code, 0);
   sql_migration("1_a.sql", "a1", "", "CREATE SCHEMA app;\nCREATE TABLE app.a (id int);");
   sql_migration("2_b.sql", "b2", "a1", "CREATE TABLE b (id int);");
   auto r = retort({"upgrade", "head"});
@@ -83,8 +83,8 @@ TEST_F(pg, offline_scripts_with_comments_everywhere_run_in_psql_as_online) {
   ASSERT_EQ(script.code, 0) << script.err;
   write(dir / "upgrade.sql", script.out);
   const std::string offline = db + "_offline";
-  psql_on("postgres", "DROP DATABASE IF EXISTS " + offline);
-  ASSERT_EQ(psql_on("postgres", "CREATE DATABASE " + offline).code, 0);
+  sql_on("postgres", "DROP DATABASE IF EXISTS " + offline);
+  ASSERT_EQ(sql_on("postgres", "CREATE DATABASE " + offline).code, 0);
   auto p = process(dir.path(), {"-X", "-q", "-v", "ON_ERROR_STOP=1", server() + "/" + offline, "-f", (dir / "upgrade.sql").string()},
                    {}, "psql")
                .wait();
@@ -98,10 +98,10 @@ TEST_F(pg, offline_scripts_with_comments_everywhere_run_in_psql_as_online) {
     return out;
   };
   EXPECT_EQ(dump(offline), dump(db));
-  EXPECT_EQ(psql_on(offline, "SELECT version_num FROM retort_version").out, "c2\n");
-  EXPECT_EQ(psql_on(offline, "SELECT count(*) FROM a").out, psql_on(db, "SELECT count(*) FROM a").out);
-  EXPECT_EQ(psql_on(db, "SELECT count(*) FROM a").out, "2\n");  // the rule ran: both statements in its parentheses
-  psql_on("postgres", "DROP DATABASE IF EXISTS " + offline);
+  EXPECT_EQ(sql_on(offline, "SELECT version_num FROM retort_version").out, "c2\n");
+  EXPECT_EQ(sql_on(offline, "SELECT count(*) FROM a").out, sql_on(db, "SELECT count(*) FROM a").out);
+  EXPECT_EQ(sql_on(db, "SELECT count(*) FROM a").out, "2\n");  // the rule ran: both statements in its parentheses
+  sql_on("postgres", "DROP DATABASE IF EXISTS " + offline);
 }
 
 TEST_F(pg, a_do_block_that_commits_runs_outside_the_transaction) {

@@ -57,8 +57,8 @@ struct pg_journal : pg {
   /// would wait for it).
   void fresh_database(int trial) {
     db = db.substr(0, db.rfind("_k")) + "_k" + std::to_string(trial);
-    ASSERT_EQ(psql_on("postgres", "DROP DATABASE IF EXISTS " + db).code, 0);
-    auto r = psql_on("postgres", "CREATE DATABASE " + db);
+    ASSERT_EQ(sql_on("postgres", "DROP DATABASE IF EXISTS " + db).code, 0);
+    auto r = sql_on("postgres", "CREATE DATABASE " + db);
     ASSERT_EQ(r.code, 0) << r.err;
     url = server() + "/" + db;
   }
@@ -109,7 +109,7 @@ TEST_F(pg_journal, a_failed_concurrent_index_is_resumed_after_the_fix) {
   EXPECT_TRUE(contains(r.err, "at statement 3 of 4")) << r.err;
   EXPECT_EQ(rows("SELECT status || ' ' || statements_done FROM retort_history"), std::vector<std::string>{"partial 2"});
   // The failed build leaves an invalid index behind; resuming clears it and builds it again.
-  psql_on(db, "DELETE FROM d");
+  sql_on(db, "DELETE FROM d");
   r = retort({"upgrade", "--resume"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"a1"});

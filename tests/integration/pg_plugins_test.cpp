@@ -8,9 +8,6 @@ using namespace retort_test;
 namespace {
 
 struct pg_plugins : pg {
-  void project(const std::string& names, const std::string& extra = "") {
-    write(dir / "retort.toml", "script_location = \"migrations\"\nplugins = [" + names + "]\n" + extra);
-  }
   void enum_migrations() {
     migration("1_e1.toml",
               "revision = \"e1\"\ndown_revision = \"\"\nmessage = \"cases\"\n"
@@ -34,8 +31,8 @@ TEST_F(pg_plugins, enum_types_are_made_extended_and_dropped) {
             (std::vector<std::string>{"open", "archived", "closed"}));
   EXPECT_EQ(rows("SELECT udt_name FROM information_schema.columns WHERE table_name = 'cases' AND column_name = 'status'"),
             std::vector<std::string>{"case_status"});
-  EXPECT_EQ(psql_on(db, "INSERT INTO cases (status) VALUES ('archived')").code, 0);
-  EXPECT_NE(psql_on(db, "INSERT INTO cases (status) VALUES ('bogus')").code, 0);
+  EXPECT_EQ(sql_on(db, "INSERT INTO cases (status) VALUES ('archived')").code, 0);
+  EXPECT_NE(sql_on(db, "INSERT INTO cases (status) VALUES ('bogus')").code, 0);
 
   // PostgreSQL has no DROP VALUE: refused when the plan is built, naming why, with nothing run.
   r = retort({"downgrade", "-1"});

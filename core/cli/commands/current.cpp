@@ -1,5 +1,6 @@
 // current.cpp — `retort current`: the revisions the database is at, and how the last run ended.
 #include "../cli.hpp"
+#include "../health.hpp"
 
 #include "redact.hpp"
 #include "runner.hpp"
@@ -34,12 +35,10 @@ int cmd_current(context& ctx) {
     const auto partials = ctx.store().partials(conn);
     for (std::size_t i = 0; i < partials.size(); ++i) {
       const auto& p = partials[i];
-      const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
-                                  heads, p);
       ctx.out << (i ? ", " : "") << "{\"revision\": " << json_string(p.revision)
               << ", \"direction\": " << json_string(p.direction) << ", \"statements_done\": " << p.statements_done
-              << ", \"statements_total\": " << p.statements_total
-              << ", \"said\": " << json_string(redact(describe_partial(g, p, s ? &*s : nullptr, in_doubt(s ? &*s : nullptr, p, conn)))) << "}";
+              << ", \"statements_total\": " << p.statements_total << ", \"said\": " << json_string(partial_said(ctx, p, heads))
+              << "}";
     }
     ctx.out << "]}\n";
     return 0;
@@ -51,26 +50,16 @@ int cmd_current(context& ctx) {
   if (heads.empty() && ctx.global.verbosity > 0) ctx.out << "(base: no migration applied)\n";
   // Each migration left partial, with whether the statement in doubt took effect, from the catalog.
   const auto partials = ctx.store().partials(conn);
-  std::string running;  // a runner, or the statement a stopped one left on the server, still at work
-  if (!partials.empty()) {
-    try {
-      conn.lock(lock_key(ctx.store()), std::chrono::milliseconds(0));
-      conn.unlock(lock_key(ctx.store()));
-    } catch (const sdk::error& e) {
-      if (e.kind() != sdk::error_kind::lock) throw;
-      running = e.what();
-    }
-  }
+  // A runner, or the statement a stopped one left on the server, still at work.
+  const std::optional<std::string> running = partials.empty() ? std::nullopt : lock_holder(ctx);
   for (const auto& p : partials) {
-    const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
-                                heads, p);
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
-    ctx.err << "warning: " << redact(describe_partial(g, p, s ? &*s : nullptr, in_doubt(s ? &*s : nullptr, p, conn))) << "\n  Go on with `retort "
+    ctx.err << "warning: " << partial_said(ctx, p, heads) << "\n  Go on with `retort "
             << verb << " --resume` once the cause is fixed"
             << (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") << ".\n";
-    if (!running.empty())
+    if (running)
       ctx.err << "  The lock is taken, so a statement may still be running and what took effect may change: "
-              << redact(running) << "\n";
+              << *running << "\n";
   }
   if (last_failed && partials.empty()) {
     ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")

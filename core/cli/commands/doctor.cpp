@@ -4,11 +4,6 @@
 #include "../compare.hpp"
 #include "../health.hpp"
 
-#include "redact.hpp"
-#include "runner.hpp"
-
-#include <retort/sdk/error.hpp>
-
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
@@ -36,14 +31,10 @@ int cmd_doctor(context& ctx) {
   auto& conn = ctx.connection();
   std::vector<finding> found;
 
-  // Another run at work, or a session left holding the lock.
-  try {
-    conn.lock(lock_key(ctx.store()), std::chrono::milliseconds(0));
-    conn.unlock(lock_key(ctx.store()));
-  } catch (const sdk::error& e) {
-    if (e.kind() != sdk::error_kind::lock) throw;
-    // Who holds it; not how long doctor waited, which is not at all.
-    std::string said = redact(e.what());
+  // Another run at work, or a session left holding the lock: who holds it, not how long doctor
+  // waited, which is not at all.
+  if (auto held = lock_holder(ctx)) {
+    std::string said = *held;
     if (const auto waited = said.find("; waited "); waited != std::string::npos) said.erase(waited);
     const std::string d = ctx.dialect().name();
     found.push_back({"lock", said,
@@ -75,10 +66,8 @@ int cmd_doctor(context& ctx) {
   // Migrations left part-way, with whether the statement in doubt took effect.
   const auto partials = ctx.store().partials(conn);
   for (const auto& p : partials) {
-    const auto s = partial_step(g, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout},
-                                heads, p);
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
-    found.push_back({"partial", redact(describe_partial(g, p, s ? &*s : nullptr, in_doubt(s ? &*s : nullptr, p, conn))),
+    found.push_back({"partial", partial_said(ctx, p, heads),
                      fmt::format("fix the cause, then `retort {} --resume`{}", verb,
                                  p.direction == "down" ? "" : "; or undo what ran with `retort revert-partial`")});
   }
