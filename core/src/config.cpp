@@ -62,8 +62,12 @@ config parse_config(std::string_view text, const fs::path& path) {
   cfg.script_location = (base / f.optional_string("script_location").value_or("migrations")).lexically_normal();
   cfg.version_table = identifier_field(f, "version_table", cfg.version_table);
   cfg.history_table = identifier_field(f, "history_table", cfg.history_table);
-  if (cfg.version_table == cfg.history_table)
-    f.fail(*f.find("history_table"), "history_table", "must differ from version_table");
+  if (cfg.version_table == cfg.history_table) {
+    // Named on whichever of the two the file sets: one of them may be the default.
+    const char* key = f.find("history_table") ? "history_table" : "version_table";
+    f.fail(*f.find(key), key, std::string(key) + " names the same table as " +
+                                  (key == std::string("history_table") ? "version_table" : "history_table"));
+  }
   cfg.default_url = f.optional_string("default_url");
   if (cfg.default_url) {
     sdk::url u;

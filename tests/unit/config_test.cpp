@@ -69,6 +69,18 @@ TEST(config, errors_name_file_line_and_field) {
   EXPECT_NE(e.find("retort.toml:3: configuration: field 'lock_timeout': '8d' is not a duration"), std::string::npos) << e;
   e = load_error(dir, "statement_timeout = \"200h\"\n");
   EXPECT_NE(e.find("'200h' is out of range: durations go from 0 to 168h"), std::string::npos) << e;
+  // The two tables one: named on whichever key the file sets (found by fuzz_config, when only
+  // version_table was set and the error pointed at a history_table that was not there).
+  e = load_error(dir, "\nversion_table = \"retort_history\"\n");
+  EXPECT_NE(e.find("retort.toml:2: configuration: field 'version_table': version_table names the same table as "
+                   "history_table"),
+            std::string::npos)
+      << e;
+  e = load_error(dir, "version_table = \"v\"\nhistory_table = \"v\"\n");
+  EXPECT_NE(e.find("retort.toml:2: configuration: field 'history_table': history_table names the same table as "
+                   "version_table"),
+            std::string::npos)
+      << e;
   e = load_error(dir, "script_location = \"unterminated\n");
   EXPECT_NE(e.find("retort.toml:1"), std::string::npos) << e;
   EXPECT_NE(e.find("invalid TOML"), std::string::npos) << e;
