@@ -118,9 +118,19 @@ int cmd_test(context&);
 int cmd_plugins(context&);
 int cmd_validate(context&);
 int cmd_graph(context&);
+int cmd_plan(context&);
+int cmd_apply(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);
+/// Refuses, online, a range A:B and a relative target that goes the other way.
+void check_online_target(const std::string& target, direction dir);
+/// A note for each migration an earlier run left partial: what it took, then what this command does
+/// about it (`then`).
+void note_partials(context& ctx, const std::string& then, const std::string& prefix = "");
+/// Runs the plan `make_plan` makes from the heads under the lock, with progress on a terminal (or
+/// with -v), and says what it did: warnings, the --json result and the closing line.
+int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction dir);
 /// What a run did, as JSON: {"steps": [{"revision", "direction", "duration_ms"}…], "heads": […]}.
 std::string run_json(const run_result& r);
 

@@ -180,6 +180,8 @@ const std::vector<command>& commands() {
       {"merge", "write a merge revision joining heads", cmd_merge},
       {"upgrade", "apply migrations up to a target (default head)", cmd_upgrade},
       {"downgrade", "revert migrations down to a target", cmd_downgrade},
+      {"plan", "what upgrade (or downgrade) would run, to review; -o FILE writes it for apply", cmd_plan},
+      {"apply", "run exactly a reviewed plan, refused if the database or the files moved on", cmd_apply},
       {"current", "the revisions the database is at", cmd_current},
       {"history", "the revisions, newest first", cmd_history},
       {"heads", "the revisions nothing follows yet", cmd_heads},

@@ -22,32 +22,21 @@
 namespace retort::cli {
 namespace po = boost::program_options;
 
-namespace {
+void check_online_target(const std::string& target, direction dir) {
+  const bool up = dir == direction::up;
+  if (target.find(':') != std::string::npos)
+    throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
+  if (!target.empty() && target.front() == (up ? '-' : '+'))
+    throw sdk::error(sdk::error_kind::usage, fmt::format("'{0}' goes {1}: use `retort {2} {0}`", target,
+                                                         up ? "down" : "up", up ? "downgrade" : "upgrade"));
+}
 
-/// The plan towards a target, resolved on first use from the heads then present: a relative target
-/// (-1, +2, HEAD@-1) keeps meaning the same revisions when another runner moves the heads and the
-/// plan is made again.
-class planner_for {
- public:
-  planner_for(const revision_graph& g, direction dir, std::string target) : g_(g), dir_(dir), target_(std::move(target)) {}
-
-  std::vector<step> operator()(const std::vector<rev>& now) {
-    if (!to_ && !revert_) {
-      if (dir_ == direction::down) revert_ = branch_steps_down(g_, target_, now);
-      if (!revert_) to_ = resolve_target(g_, target_, now);
-    }
-    if (revert_) return plan_revert(g_, now, *revert_);
-    return dir_ == direction::up ? plan_upgrade(g_, now, *to_) : plan_downgrade(g_, now, *to_);
-  }
-
- private:
-  const revision_graph& g_;
-  direction dir_;
-  std::string target_;
-  std::optional<std::vector<rev>> to_, revert_;
-};
-
-}  // namespace
+void note_partials(context& ctx, const std::string& then, const std::string& prefix) {
+  for (const auto& p : ctx.store().partials(ctx.connection()))
+    ctx.note(fmt::format("{}revision {} was left partial by an earlier run ({} of {} statements took effect): {}; "
+                         "`retort current` says more",
+                         prefix, p.revision, p.statements_done, p.statements_total, then));
+}
 
 std::string run_json(const run_result& r) {
   std::vector<std::string> steps;
@@ -99,7 +88,7 @@ int migrate(context& ctx, direction dir) {
     } else if (!up) {
       start = g.heads();
     }
-    auto plan = planner_for(g, dir, target)(start);
+    auto plan = target_planner(g, dir, target)(start);
     if (plan.empty() && !start.empty()) {
       // A range whose end is below its start goes the other way; one that ends where it starts is empty.
       const auto to = resolve_target(g, target, start);
@@ -114,25 +103,18 @@ int migrate(context& ctx, direction dir) {
     ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
     return 0;
   }
-  if (target.find(':') != std::string::npos)
-    throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
-  if (!target.empty() && target.front() == (up ? '-' : '+'))
-    throw sdk::error(sdk::error_kind::usage, fmt::format("'{0}' goes {1}: use `retort {2} {0}`", target,
-                                                         up ? "down" : "up", up ? "downgrade" : "upgrade"));
+  check_online_target(target, dir);
 
   sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
     // The same reading as the run: the heads the rows imply, and the rows the first step replaces.
     const auto db = read_version_rows(g, ctx.store(), conn);
-    auto plan = planner_for(g, dir, target)(db.heads);
+    auto plan = target_planner(g, dir, target)(db.heads);
     render_plan(plan, g, db.heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
     ctx.note(fmt::format("-- dry run against {}: the database is at {}; {} migration(s) to run; nothing is changed",
                          ctx.url().redacted(), join(ids_of(g, db.heads), "base"), plan.size()));
-    for (const auto& p : ctx.store().partials(conn))
-      ctx.note(fmt::format("-- revision {} was left partial by an earlier run ({} of {} statements took effect): the "
-                           "run refuses it without --resume or --on-failure=revert, and the script below shows it whole; "
-                           "`retort current` says more",
-                           p.revision, p.statements_done, p.statements_total));
+    note_partials(ctx, "the run refuses it without --resume or --on-failure=revert, and the script below shows it "
+                       "whole", "-- ");
     const bool missing_tables = !ctx.store().create_sql(&conn).empty();
     ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
     return 0;
@@ -156,22 +138,26 @@ int migrate(context& ctx, direction dir) {
   opts.revert_on_failure = on_failure == "revert";
   if (opts.revert_on_failure && opts.resume != resume_mode::refuse)
     throw sdk::error(sdk::error_kind::usage, "--resume and --on-failure=revert go two ways; choose one");
-  if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
-    opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
   if (vm.count("backup"))
     opts.before_changes = [&, path = vm["backup"].as<std::string>()] {
       conn.backup(path);
       ctx.note("Backed up the database to " + path + ".");
     };
-  runner rn(g, ctx.dialect(), conn, ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   // The target is resolved from the heads read under the lock.
-  planner_for plan(g, dir, target);
-  auto result = rn.run([&](const std::vector<rev>& now) { return plan(now); }, opts);
+  target_planner plan(g, dir, target);
+  return run_plan(ctx, [&](const std::vector<rev>& now) { return plan(now); }, opts, dir);
+}
+
+int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction dir) {
+  if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
+    opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
+  runner rn(ctx.graph(), ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
+  auto result = rn.run(make_plan, opts);
   for (const auto& w : result.warnings) ctx.err << "retort: warning: " << redact(w) << "\n";
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else
-    ctx.note(fmt::format("{} {} migration(s); the database is at {}.", up ? "Upgraded" : "Downgraded",
+    ctx.note(fmt::format("{} {} migration(s); the database is at {}.", dir == direction::up ? "Upgraded" : "Downgraded",
                          result.steps_run, join(result.heads, "base")));
   return 0;
 }

@@ -1,6 +1,7 @@
 // planner.cpp — from the database's heads to a target: steps, version-table transitions, statements.
 #include "planner.hpp"
 
+#include "target.hpp"
 #include "text.hpp"
 
 #include <retort/sdk/builtin_ops.hpp>
@@ -233,6 +234,23 @@ std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>
 std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& revisions) {
   auto have = g.closure(current);
   return revert_where(g, have, g.above(revisions));
+}
+
+target_planner::target_planner(const revision_graph& g, direction dir, std::string target)
+    : g_(g), dir_(dir), target_(std::move(target)) {}
+
+target_planner::target_planner(const revision_graph& g, direction dir, std::vector<rev> revisions, bool revert)
+    : g_(g), dir_(dir) {
+  (revert ? revert_ : to_) = std::move(revisions);
+}
+
+std::vector<step> target_planner::operator()(const std::vector<rev>& now) {
+  if (!to_ && !revert_) {
+    if (dir_ == direction::down) revert_ = branch_steps_down(g_, target_, now);
+    if (!revert_) to_ = resolve_target(g_, target_, now);
+  }
+  if (revert_) return plan_revert(g_, now, *revert_);
+  return dir_ == direction::up ? plan_upgrade(g_, now, *to_) : plan_downgrade(g_, now, *to_);
 }
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,

@@ -59,6 +59,29 @@ std::vector<step> plan_downgrade(const revision_graph& g, const std::vector<rev>
 /// Reverts `revisions` and whatever is applied over them (children, dependents), dependents first.
 std::vector<step> plan_revert(const revision_graph& g, const std::vector<rev>& current, const std::vector<rev>& revisions);
 
+/// The plan towards a target, resolved on first use from the heads then present: a relative target
+/// (-1, +2, HEAD@-1) keeps meaning the same revisions when another runner moves the heads and the
+/// plan is made again.
+class target_planner {
+ public:
+  target_planner(const revision_graph& g, direction dir, std::string target);
+  /// A target resolved already (a reviewed plan): go to `revisions`, or, `revert`, revert them.
+  target_planner(const revision_graph& g, direction dir, std::vector<rev> revisions, bool revert);
+
+  std::vector<step> operator()(const std::vector<rev>& now);
+
+  /// Once called: the revisions the target resolved to, and whether they are reverted (HEAD@-N)
+  /// rather than gone to.
+  const std::vector<rev>& revisions() const { return revert_ ? *revert_ : *to_; }
+  bool reverts() const { return revert_.has_value(); }
+
+ private:
+  const revision_graph& g_;
+  direction dir_;
+  std::string target_;
+  std::optional<std::vector<rev>> to_, revert_;
+};
+
 /// Renders every step for `d`: the schema the migrations project is followed from base, so each
 /// operation sees the schema just before it, and a downgrade without [[downgrade]] uses the
 /// inverses of its upgrade operations. Throws (kind `input`) for an operation the dialect cannot

@@ -563,15 +563,15 @@ run_result runner::run(const plan_fn& make_plan, const run_options& opts) {
   const auto run_started = clock::now();
   warnings_.clear();
   held_lock lock(conn_, lock_key(store_), opts.lock_timeout);
-  version_rows db = read_rows();
-  std::vector<step> plan = make_plan(db.heads);
-  render_plan(plan, g_, db.heads, d_, catalog_, opts.defaults);
-
+  version_rows db;
+  std::vector<step> plan;
   auto replan = [&](version_rows now) {
     db = std::move(now);
     plan = make_plan(db.heads);
     render_plan(plan, g_, db.heads, d_, catalog_, opts.defaults);
+    if (opts.approve) opts.approve(db.rows, plan);
   };
+  replan(read_rows());
 
   if (opts.atomic) refuse_segments_in_atomic(g_, plan);
 

@@ -42,6 +42,10 @@ struct run_options {
   std::function<void(const std::string&)> progress;
   /// Called once, under the lock, before the run writes anything, when it will write (`--backup`).
   std::function<void()> before_changes;
+  /// Called under the lock with the version rows and the rendered plan, each time the run plans
+  /// (again when another runner moved the heads), before it writes anything of that plan: throws
+  /// to refuse it (`apply`, when the plan reviewed is not this one).
+  std::function<void(const std::vector<std::string>& rows, const std::vector<step>& plan)> approve;
 };
 
 /// One migration that ran.

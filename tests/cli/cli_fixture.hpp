@@ -4,6 +4,8 @@
 
 #include "process.hpp"
 
+#include <algorithm>
+
 namespace retort_test {
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -33,7 +35,12 @@ struct cli : ::testing::Test {
               "revision = \"c3\"\ndown_revision = \"b2\"\nmessage = \"index titles\"\n"
               "[[upgrade]]\nop = \"create_index\"\nname = \"ix_documents_title\"\ntable = \"documents\"\ncolumns = [\"title\"]\n");
   }
-  std::vector<std::string> versions() { return column(db, "SELECT version_num FROM retort_version ORDER BY 1"); }
+  /// The version table's rows; none before retort made it.
+  std::vector<std::string> versions() {
+    const auto t = fs::exists(db) ? tables(db) : std::vector<std::string>{};
+    if (std::find(t.begin(), t.end(), "retort_version") == t.end()) return {};
+    return column(db, "SELECT version_num FROM retort_version ORDER BY 1");
+  }
   std::vector<std::vector<std::string>> history() {
     return query(db, "SELECT revision, direction, status FROM retort_history ORDER BY id");
   }

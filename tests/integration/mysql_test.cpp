@@ -5,6 +5,7 @@
 #include "doctor_lock.hpp"
 #include "example_check.hpp"
 #include "mysql_fixture.hpp"
+#include "plan_review.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -89,6 +90,14 @@ TEST_F(my, a_lock_timeout_names_the_session_that_holds_the_lock) {
 
 TEST_F(my, doctor_names_the_connection_that_holds_the_lock_until_its_run_ends) {
   expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id INT);\nSELECT SLEEP(3);", "is held by connection ", password);
+}
+
+TEST_F(my, a_reviewed_plan_runs_as_planned_and_only_so) {
+  expect_a_reviewed_plan_runs_as_planned_and_only_so(*this);
+  // Without transactional DDL every statement commits on its own, and the plan says so.
+  auto r = retort({"plan"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("b2 create orders  (1 statement outside a transaction, journaled)"), std::string::npos) << r.out;
 }
 
 TEST_F(my, test_runs_each_migration_on_a_database_of_its_own_and_drops_it) {

@@ -6,6 +6,7 @@
 #include "doctor_lock.hpp"
 #include "example_check.hpp"
 #include "pg_fixture.hpp"
+#include "plan_review.hpp"
 
 #include <csignal>
 #include <cstdlib>
@@ -111,6 +112,30 @@ TEST_F(pg, create_index_concurrently_runs_in_a_segment_of_its_own) {
 
 TEST_F(pg, doctor_names_the_session_that_holds_the_lock_until_its_run_ends) {
   expect_doctor_names_the_lock_holder(*this, "CREATE TABLE slow (id int);\nSELECT pg_sleep(3);", "pid ", "retort-test-pw");
+}
+
+TEST_F(pg, a_reviewed_plan_runs_as_planned_and_only_so) { expect_a_reviewed_plan_runs_as_planned_and_only_so(*this); }
+
+TEST_F(pg, a_reviewed_plan_keeps_a_concurrent_index_in_a_segment_of_its_own) {
+  sql_migration("1_a.sql", "a1", "", "CREATE TABLE big (id int, v text);\nCREATE INDEX CONCURRENTLY ix_big_v ON big (v);",
+                "DROP INDEX CONCURRENTLY ix_big_v;\nDROP TABLE big;");
+  const auto file = dir / "plan.json";
+  auto r = retort({"plan", "-o", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "1. up   a1   (1 statement outside a transaction, journaled)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "CREATE INDEX CONCURRENTLY ix_big_v ON big (v)\n                          ! outside a "
+                              "transaction: commits on its own"))
+      << r.out;
+  const auto planned = planned_statements(dir.path(), file);
+  ASSERT_EQ(planned.size(), 2u);
+  EXPECT_EQ(planned[0], "a1|true|sql||\"CREATE TABLE big (id int, v text)\"");
+  EXPECT_EQ(planned[1], "a1|false|sql||\"CREATE INDEX CONCURRENTLY ix_big_v ON big (v)\"");
+  r = retort({"apply", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(rows("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_big_v'::regclass"), std::vector<std::string>{"t"});
+  EXPECT_EQ(r.all().find("retort-test-pw"), std::string::npos);
+  EXPECT_EQ(slurp(file).find("retort-test-pw"), std::string::npos);
 }
 
 TEST_F(pg, test_runs_each_migration_on_a_database_of_its_own_and_drops_it) {
