@@ -36,6 +36,7 @@ struct global_options {
   std::vector<std::string> plugin_paths;
   int verbosity = 0;  ///< -v: 1, -q: -1
   bool json = false;
+  bool colour = false;  ///< errors and warnings in colour: a terminal, no --no-color, no NO_COLOR
   /// --lock-timeout: how long to wait for another runner's lock, and on SQLite for any lock.
   std::chrono::milliseconds lock_timeout{60000};
 };
@@ -71,6 +72,8 @@ class context {
 
   /// Writes an informational line to stderr unless -q.
   void note(const std::string& line);
+  /// Writes `retort: warning: LINE` to stderr (in colour on a terminal), password redacted.
+  void warn(const std::string& line);
   /// The schema retort's tables are configured to live in, or empty.
   std::string schema();
 

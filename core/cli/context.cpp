@@ -1,5 +1,6 @@
 // context.cpp — the command context: global options and the project, loaded on first use.
 #include "cli.hpp"
+#include "terminal.hpp"
 
 #include "migration.hpp"
 #include "redact.hpp"
@@ -36,6 +37,7 @@ po::variables_map context::parse(const po::options_description& own, const po::p
       ("verbose,v", po::bool_switch(), "say more")
       ("quiet,q", po::bool_switch(), "say less")
       ("json", po::bool_switch(), "machine-readable output")
+      ("no-color", po::bool_switch(), "no colour on a terminal (as NO_COLOR does)")
       ("lock-timeout", po::value<std::string>(),
        "how long to wait for another runner's lock (and on SQLite for any lock): 500ms, 30s, 2m; a bare number "
        "is seconds (default 60s)")
@@ -172,6 +174,8 @@ std::vector<rev> context::db_heads() { return read_version_rows(graph(), store()
 void context::note(const std::string& line) {
   if (global.verbosity >= 0) err << redact(line) << "\n";
 }
+
+void context::warn(const std::string& line) { err << prefix(paint::warning, global.colour) << redact(line) << "\n"; }
 
 const std::vector<command>& commands() {
   static const std::vector<command> all = {

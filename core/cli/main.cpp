@@ -1,5 +1,6 @@
 // main.cpp — the retort command line: global options, the command, and exit codes.
 #include "cli.hpp"
+#include "terminal.hpp"
 #include "redact.hpp"
 #include "runner.hpp"
 
@@ -57,7 +58,7 @@ void json_error(std::ostream& out, const std::string& message, const sdk::error*
 }
 
 void usage(std::ostream& out) {
-  out << "usage: retort [-c retort.toml] [--url URL] [--plugin-path DIR] [-v|-q] [--json] COMMAND [ARGS]\n\n"
+  out << "usage: retort [-c retort.toml] [--url URL] [--plugin-path DIR] [-v|-q] [--json] [--no-color] COMMAND [ARGS]\n\n"
          "commands:\n";
   for (const auto& c : cli::commands()) {
     std::string name = c.name;
@@ -110,31 +111,35 @@ int main(int argc, char** argv) {
   after.insert(after.begin(), before.begin(), before.end());
   // Known before parsing, so even a bad option is reported as JSON.
   const bool json = std::find(after.begin(), after.end(), "--json") != after.end();
-  cli::context ctx({}, std::move(after), std::cout, std::cerr);
+  const bool colour = cli::colour_wanted(after);
+  const std::string error = cli::prefix(cli::paint::error, colour);
+  cli::global_options globals;
+  globals.colour = colour;
+  cli::context ctx(globals, std::move(after), std::cout, std::cerr);
   try {
     return cmd->run(ctx);
   } catch (const cli::help_shown&) {
     return 0;
   } catch (const sdk::error& e) {
     if (const auto* f = dynamic_cast<const run_failure*>(&e))
-      for (const auto& w : f->so_far.warnings) std::cerr << "retort: warning: " << redact(w) << "\n";
+      for (const auto& w : f->so_far.warnings) ctx.warn(w);
     if (json) json_error(std::cout, redact(e.what()), &e);
-    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    std::cerr << error << redact(e.what()) << "\n";
     return exit_code(e.kind());
   } catch (const std::filesystem::filesystem_error& e) {
     // A path that is not what it must be (a file where a directory goes, no permission): bad files.
     if (json) json_error(std::cout, redact(e.what()), nullptr);
-    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    std::cerr << error << redact(e.what()) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
     if (json) json_error(std::cout, redact(e.what()), nullptr);
     std::cerr << "retort " << name << ": error: " << redact(e.what()) << "\n(see `retort " << name << " --help`)\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "retort: error: " << redact(e.what()) << "\n";
+    std::cerr << error << redact(e.what()) << "\n";
     return 1;
   } catch (...) {
-    std::cerr << "retort: error: an exception that is not a std::exception\n";
+    std::cerr << error << "an exception that is not a std::exception\n";
     return 1;
   }
 }

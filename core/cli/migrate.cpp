@@ -1,6 +1,7 @@
 // migrate.cpp — what upgrade and downgrade share: plan, then run it, print it (--sql) or show it
 // (--dry-run).
 #include "cli.hpp"
+#include "terminal.hpp"
 
 #include "redact.hpp"
 #include "runner.hpp"
@@ -13,8 +14,6 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <optional>
@@ -149,11 +148,15 @@ int migrate(context& ctx, direction dir) {
 }
 
 int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction dir) {
-  if (ctx.global.verbosity > 0 || (ctx.global.verbosity == 0 && isatty(2)))
-    opts.progress = [&](const std::string& line) { ctx.err << redact(line) << "\n"; };
+  using mode = progress_display::mode;
+  progress_display shown(ctx.err, ctx.global.verbosity > 0                         ? mode::lines
+                                  : ctx.global.verbosity == 0 && stderr_is_terminal() ? mode::line
+                                                                                      : mode::none);
+  opts.progress = [&](const progress_event& e) { shown(e); };
   runner rn(ctx.graph(), ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
   auto result = rn.run(make_plan, opts);
-  for (const auto& w : result.warnings) ctx.err << "retort: warning: " << redact(w) << "\n";
+  shown.finish();
+  for (const auto& w : result.warnings) ctx.warn(w);
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");
   else

@@ -195,6 +195,7 @@ void refuse_segments_in_atomic(const revision_graph& g, const std::vector<step>&
 std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t count, const run_options& opts,
                               bool journaled, std::vector<std::string>& rows, const resume_point* from) {
   const migration& m = g_.at(s.r);
+  if (opts.progress) opts.progress({index, count, m.id, m.message, s.dir, false, 0});
   const std::string started = utc_now();
   const auto t0 = clock::now();
   const std::size_t n = s.statements.size();
@@ -297,9 +298,7 @@ std::int64_t runner::run_step(const step& s, std::size_t index, std::size_t coun
     ctx.duration_ms = ms;
     emit(ctx);
   }
-  if (opts.progress)
-    opts.progress(fmt::format("[{}/{}] {} {} {} ({} ms)", index + 1, count,
-                              s.dir == direction::up ? "upgrade" : "downgrade", m.id, m.message, ms));
+  if (opts.progress) opts.progress({index, count, m.id, m.message, s.dir, true, ms});
   return ms;
 }
 

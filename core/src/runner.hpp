@@ -27,6 +27,16 @@ enum class resume_mode {
   skip,    ///< … taking the statement in doubt as done
 };
 
+/// Where a run is, for a progress display: sent as each migration starts, and as it ends.
+struct progress_event {
+  std::size_t index = 0;  ///< of the plan's steps, from 0
+  std::size_t count = 0;
+  std::string revision, message;
+  direction dir = direction::up;
+  bool finished = false;          ///< false: it starts
+  std::int64_t duration_ms = 0;   ///< once finished
+};
+
 struct run_options {
   bool atomic = false;  ///< the whole plan in one transaction
   resume_mode resume = resume_mode::refuse;
@@ -38,8 +48,8 @@ struct run_options {
   /// For hooks: the database, password redacted, and whether destructive changes were allowed.
   std::string url;
   bool allow_destructive = false;
-  /// Called with a line of progress ("[2/5] 9b3f2e61a0c4 create cases … 12 ms"), or empty.
-  std::function<void(const std::string&)> progress;
+  /// Told as each migration starts and ends, or empty.
+  std::function<void(const progress_event&)> progress;
   /// Called once, under the lock, before the run writes anything, when it will write (`--backup`).
   std::function<void()> before_changes;
   /// Called under the lock with the version rows and the rendered plan, each time the run plans

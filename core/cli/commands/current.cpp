@@ -54,18 +54,15 @@ int cmd_current(context& ctx) {
   const std::optional<std::string> running = partials.empty() ? std::nullopt : lock_holder(ctx);
   for (const auto& p : partials) {
     const std::string verb = p.direction == "down" ? "downgrade" : "upgrade";
-    ctx.err << "warning: " << partial_said(ctx, p, heads) << "\n  Go on with `retort "
-            << verb << " --resume` once the cause is fixed"
-            << (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") << ".\n";
+    ctx.warn(partial_said(ctx, p, heads) + "\n  Go on with `retort " + verb + " --resume` once the cause is fixed" +
+             (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") + ".");
     if (running)
       ctx.err << "  The lock is taken, so a statement may still be running and what took effect may change: "
               << *running << "\n";
   }
   if (last_failed && partials.empty()) {
-    ctx.err << "warning: the last run of revision " << last[0][0].value_or("") << " ended '" << last[0][2].value_or("")
-            << "' (" << last[0][3].value_or("") << ")";
-    if (last[0][5]) ctx.err << ":\n  " << redact(*last[0][5]);
-    ctx.err << "\n";
+    ctx.warn("the last run of revision " + last[0][0].value_or("") + " ended '" + last[0][2].value_or("") + "' (" +
+             last[0][3].value_or("") + ")" + (last[0][5] ? ":\n  " + *last[0][5] : ""));
   }
   return 0;
 }

@@ -18,7 +18,7 @@ int cmd_plugins(context& ctx) {
   try {
     ctx.plugins();
   } catch (const sdk::error& e) {
-    ctx.err << "warning: " << redact(e.what()) << "\n";
+    ctx.warn(e.what());
   }
   auto& host = ctx.plugins();
   auto reports = host.scan();

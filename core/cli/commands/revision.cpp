@@ -73,7 +73,7 @@ int autogenerate_revision(context& ctx, new_revision spec, const std::vector<rev
   for (const auto& w : m.warnings) header += "# WARNING: " + comment(w) + "\n";
   spec.body = header + m.body;
   const auto path = write_revision(ctx, spec);
-  for (const auto& w : m.warnings) ctx.err << "warning: " << w << "\n";
+  for (const auto& w : m.warnings) ctx.warn(w);
   if (ctx.global.json)
     ctx.out << fmt::format("{{\"path\": {}, \"differences\": {}, \"operations\": {}, \"warnings\": {}}}\n",
                            json_string(path.string()), json_list(lines_of(c.diffs)), m.upgrade_ops, json_list(m.warnings));

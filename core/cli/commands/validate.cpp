@@ -42,7 +42,7 @@ int cmd_validate(context& ctx) {
             << ", \"warnings\": " << json_list(warnings) << "}\n";
     return findings.empty() ? 0 : 3;
   }
-  for (const auto& w : warnings) ctx.err << "warning: " << w << "\n";
+  for (const auto& w : warnings) ctx.warn(w);
   for (const auto& f : findings) ctx.out << f << "\n";
   if (findings.empty())
     ctx.out << "OK: " << g.size() << " revision(s) parse, " << checked << " applied revision(s) match their files\n";
