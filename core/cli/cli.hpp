@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "project_impl.hpp"
 #include "graph.hpp"
 #include "loader/plugin_host.hpp"
 #include "planner.hpp"
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -57,6 +59,10 @@ class context {
   boost::program_options::variables_map parse(const boost::program_options::options_description& own,
                                               const boost::program_options::positional_options_description& pos);
 
+  /// The project the global options name, made on first use; the API's own.
+  project& project_();
+  /// Its parts, each loaded on first use.
+  project::impl& parts();
   const config& cfg();
   plugin_host& plugins();
   const revision_graph& graph();
@@ -78,16 +84,7 @@ class context {
   std::string schema();
 
  private:
-  /// The project file if there is one (commands that can work from --url alone).
-  const config* maybe_cfg();
-
-  std::optional<config> cfg_;
-  std::unique_ptr<plugin_host> plugins_;
-  std::unique_ptr<revision_graph> graph_;
-  std::optional<sdk::url> url_;
-  const sdk::dialect* dialect_ = nullptr;
-  std::unique_ptr<sdk::connection> conn_;
-  std::unique_ptr<version_store> store_, offline_store_;
+  std::unique_ptr<project> project_ptr_;
 };
 
 /// Thrown by context::parse after printing a command's --help.
@@ -126,14 +123,13 @@ int cmd_apply(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).
 int migrate(context& ctx, direction dir);
-/// Refuses, online, a range A:B and a relative target that goes the other way.
-void check_online_target(const std::string& target, direction dir);
 /// A note for each migration an earlier run left partial: what it took, then what this command does
 /// about it (`then`).
 void note_partials(context& ctx, const std::string& then, const std::string& prefix = "");
-/// Runs the plan `make_plan` makes from the heads under the lock, with progress on a terminal (or
-/// with -v), and says what it did: warnings, the --json result and the closing line.
-int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction dir);
+/// Runs `run` (the API's upgrade, downgrade or apply) with progress on a terminal (or with -v), and
+/// says what it did: warnings, the --json result and the closing line.
+void report_run(context& ctx, const std::function<run_result(const run_settings&)>& run, run_settings how,
+                direction dir);
 /// What a run did, as JSON: {"steps": [{"revision", "direction", "duration_ms"}…], "heads": […]}.
 std::string run_json(const run_result& r);
 

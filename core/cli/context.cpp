@@ -86,88 +86,24 @@ po::variables_map context::parse(const po::options_description& own, const po::p
   return vm;
 }
 
-const config* context::maybe_cfg() {
-  if (cfg_) return &*cfg_;
-  if (!global.config_file && !fs::exists("retort.toml")) return nullptr;
-  return &cfg();
+project& context::project_() {
+  if (!project_ptr_)
+    project_ptr_ = std::make_unique<project>(std::make_unique<project::impl>(
+        global.config_file ? fs::path(*global.config_file) : fs::path("retort.toml"), global.config_file.has_value(),
+        open_options{global.url, global.plugin_paths, global.lock_timeout}));
+  return *project_ptr_;
 }
 
-const config& context::cfg() {
-  if (!cfg_) {
-    fs::path file = global.config_file ? fs::path(*global.config_file) : fs::path("retort.toml");
-    if (!fs::exists(file)) {
-      if (global.config_file) throw sdk::error(sdk::error_kind::usage, file.string() + ": no such file (given with -c)");
-      throw sdk::error(sdk::error_kind::usage,
-                       fmt::format("no retort.toml in {}: run `retort init migrations` to start a project, or pass -c FILE",
-                                   fs::current_path().string()));
-    }
-    cfg_ = load_config(file);
-  }
-  return *cfg_;
-}
-
-plugin_host& context::plugins() {
-  if (!plugins_) {
-    const config* c = maybe_cfg();
-    plugins_ = std::make_unique<plugin_host>(plugin_search_path(global.plugin_paths, c),
-                                             c ? c->plugin_settings : std::map<std::string, sdk::value, std::less<>>{});
-    if (c && !c->plugins.empty()) plugins_->load_named(c->plugins);
-  }
-  return *plugins_;
-}
-
-const revision_graph& context::graph() {
-  if (!graph_) graph_ = std::make_unique<revision_graph>(read_migrations(cfg().versions_dir()));
-  return *graph_;
-}
-
-const sdk::url& context::url() {
-  if (!url_) {
-    url_ = choose_url(global.url, maybe_cfg());
-    if (const config* c = maybe_cfg(); c && c->schema && !url_->param("schema")) url_->query.emplace_back("schema", *c->schema);
-    if (url_->password) register_secret(*url_->password);
-    for (const auto& [k, v] : url_->query)
-      if (sdk::url::secret_param(k)) register_secret(v);
-  }
-  return *url_;
-}
-
-const sdk::dialect& context::dialect() {
-  if (!dialect_) dialect_ = &plugins().dialect_for(url());
-  return *dialect_;
-}
-
-sdk::connection& context::connection() {
-  if (!conn_) {
-    conn_ = dialect().connect(url());  // the checked dialect: a checked connection, errors the core's own
-    conn_->set_lock_wait(global.lock_timeout);
-  }
-  return *conn_;
-}
-
-std::string context::schema() {
-  // The URL's `schema` parameter, else retort.toml's (url() adds it); only where the dialect has schemas.
-  return dialect().caps().schemas ? url().param("schema").value_or("") : std::string();
-}
-
-const version_store& context::store() {
-  if (!store_) {
-    store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, schema());
-    try {
-      store_->locate(connection());
-    } catch (...) {
-      store_.reset();
-      throw;
-    }
-  }
-  return *store_;
-}
-
-const version_store& context::offline_store() {
-  if (!offline_store_)
-    offline_store_ = std::make_unique<version_store>(dialect(), cfg().version_table, cfg().history_table, schema());
-  return *offline_store_;
-}
+project::impl& context::parts() { return project_().internals(); }
+const config& context::cfg() { return parts().cfg(); }
+plugin_host& context::plugins() { return parts().plugins(); }
+const revision_graph& context::graph() { return parts().graph(); }
+const sdk::url& context::url() { return parts().url(); }
+const sdk::dialect& context::dialect() { return parts().dialect(); }
+sdk::connection& context::connection() { return parts().connection(); }
+const version_store& context::store() { return parts().store(); }
+const version_store& context::offline_store() { return parts().offline_store(); }
+std::string context::schema() { return parts().schema(); }
 
 std::vector<rev> context::db_heads() { return read_version_rows(graph(), store(), connection()).heads; }
 

@@ -17,16 +17,6 @@ namespace {
 
 using namespace retort;
 
-/// Exit codes: 0 done; 1 a database or migration failed; 2 bad usage, files or configuration;
-/// 3 check/validate found a difference (returned by those commands themselves).
-int exit_code(sdk::error_kind k) {
-  switch (k) {
-    case sdk::error_kind::database:
-    case sdk::error_kind::lock: return 1;
-    default: return 2;
-  }
-}
-
 const char* kind_name(sdk::error_kind k) {
   switch (k) {
     case sdk::error_kind::usage: return "usage";

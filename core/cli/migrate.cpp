@@ -21,15 +21,6 @@
 namespace retort::cli {
 namespace po = boost::program_options;
 
-void check_online_target(const std::string& target, direction dir) {
-  const bool up = dir == direction::up;
-  if (target.find(':') != std::string::npos)
-    throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
-  if (!target.empty() && target.front() == (up ? '-' : '+'))
-    throw sdk::error(sdk::error_kind::usage, fmt::format("'{0}' goes {1}: use `retort {2} {0}`", target,
-                                                         up ? "down" : "up", up ? "downgrade" : "upgrade"));
-}
-
 void note_partials(context& ctx, const std::string& then, const std::string& prefix) {
   for (const auto& p : ctx.store().partials(ctx.connection()))
     ctx.note(fmt::format("{}revision {} was left partial by an earlier run ({} of {} statements took effect): {}; "
@@ -102,7 +93,7 @@ int migrate(context& ctx, direction dir) {
     ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
     return 0;
   }
-  check_online_target(target, dir);
+  check_online_target(target, up);
 
   sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
@@ -118,43 +109,43 @@ int migrate(context& ctx, direction dir) {
     ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
     return 0;
   }
-  run_options opts;
-  opts.atomic = atomic;
-  opts.defaults = {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
-  opts.lock_timeout = ctx.global.lock_timeout;
-  opts.url = ctx.url().redacted();
-  opts.allow_destructive = vm["allow-destructive"].as<bool>();
+  run_settings how;
+  how.atomic = atomic;
+  how.allow_destructive = vm["allow-destructive"].as<bool>();
   const auto& in_doubt = vm["in-doubt"].as<std::string>();
   if (in_doubt != "ask" && in_doubt != "rerun" && in_doubt != "skip")
     throw sdk::error(sdk::error_kind::usage, fmt::format("--in-doubt={}: expected ask, rerun or skip", in_doubt));
   if (vm["resume"].as<bool>())
-    opts.resume = in_doubt == "rerun" ? resume_mode::rerun : in_doubt == "skip" ? resume_mode::skip : resume_mode::resume;
+    how.resume = in_doubt == "rerun" ? resume_mode::rerun : in_doubt == "skip" ? resume_mode::skip : resume_mode::resume;
   else if (in_doubt != "ask")
     throw sdk::error(sdk::error_kind::usage, "--in-doubt goes with --resume");
   const auto& on_failure = vm["on-failure"].as<std::string>();
   if (on_failure != "stop" && on_failure != "revert")
     throw sdk::error(sdk::error_kind::usage, fmt::format("--on-failure={}: expected stop or revert", on_failure));
-  opts.revert_on_failure = on_failure == "revert";
-  if (opts.revert_on_failure && opts.resume != resume_mode::refuse)
-    throw sdk::error(sdk::error_kind::usage, "--resume and --on-failure=revert go two ways; choose one");
-  if (vm.count("backup"))
-    opts.before_changes = [&, path = vm["backup"].as<std::string>()] {
-      conn.backup(path);
-      ctx.note("Backed up the database to " + path + ".");
-    };
-  // The target is resolved from the heads read under the lock.
-  target_planner plan(g, dir, target);
-  return run_plan(ctx, [&](const std::vector<rev>& now) { return plan(now); }, opts, dir);
+  how.revert_on_failure = on_failure == "revert";
+  if (vm.count("backup")) how.backup = vm["backup"].as<std::string>();
+  // Said whether the run then succeeds or not: the copy is there either way.
+  auto backed_up = [&] {
+    if (how.backup && std::filesystem::exists(*how.backup)) ctx.note("Backed up the database to " + how.backup->string() + ".");
+  };
+  try {
+    report_run(ctx, [&](const run_settings& s) { return up ? ctx.project_().upgrade(target, s) : ctx.project_().downgrade(target, s); },
+               how, dir);
+  } catch (...) {
+    backed_up();
+    throw;
+  }
+  backed_up();
+  return 0;
 }
 
-int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction dir) {
+void report_run(context& ctx, const std::function<run_result(const run_settings&)>& run, run_settings how, direction dir) {
   using mode = progress_display::mode;
   progress_display shown(ctx.err, ctx.global.verbosity > 0                         ? mode::lines
                                   : ctx.global.verbosity == 0 && stderr_is_terminal() ? mode::line
                                                                                       : mode::none);
-  opts.progress = [&](const progress_event& e) { shown(e); };
-  runner rn(ctx.graph(), ctx.dialect(), ctx.connection(), ctx.store(), ctx.plugins(), ctx.plugins().hooks());
-  auto result = rn.run(make_plan, opts);
+  how.progress = [&](const progress_event& e) { shown(e); };
+  auto result = run(how);
   shown.finish();
   for (const auto& w : result.warnings) ctx.warn(w);
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
@@ -162,7 +153,6 @@ int run_plan(context& ctx, const plan_fn& make_plan, run_options opts, direction
   else
     ctx.note(fmt::format("{} {} migration(s); the database is at {}.", dir == direction::up ? "Upgraded" : "Downgraded",
                          result.steps_run, join(result.heads, "base")));
-  return 0;
 }
 
 }  // namespace retort::cli

@@ -196,6 +196,7 @@ plan_file read_plan(std::string_view text, const std::string& source) {
   r.only({"retort_plan", "retort_version", "created", "dialect", "database", "version_table", "direction", "target",
           "atomic", "guards", "from", "to", "revert", "steps"});
   plan_file p;
+  p.source = source;
   p.retort_version = r.str("retort_version");
   p.created = r.str("created");
   p.dialect = r.str("dialect");

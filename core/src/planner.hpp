@@ -5,6 +5,7 @@
 #include "graph.hpp"
 #include "operations.hpp"
 
+#include <retort/retort.hpp>
 #include <retort/sdk/dialect.hpp>
 
 #include <algorithm>
@@ -16,8 +17,6 @@ namespace retort {
 
 using rev = revision_graph::rev;
 
-enum class direction { up, down };
-inline const char* to_string(direction d) { return d == direction::up ? "up" : "down"; }
 
 /// Statements [first, end) of a step that commit together: in a transaction of their own, or,
 /// where `transaction` is false, one statement that commits on its own (DDL where the database has
@@ -86,10 +85,6 @@ class target_planner {
 /// operation sees the schema just before it, and a downgrade without [[downgrade]] uses the
 /// inverses of its upgrade operations. Throws (kind `input`) for an operation the dialect cannot
 /// do or a migration that cannot be reversed, naming the revision and the operation.
-/// Session timeouts every migration gets unless its header says otherwise.
-struct guards {
-  std::optional<std::chrono::milliseconds> lock_timeout, statement_timeout;
-};
 
 void render_plan(std::vector<step>& plan, const revision_graph& g, const std::vector<rev>& start,
                  const sdk::dialect& d, const op_catalog& catalog, const guards& defaults = {});

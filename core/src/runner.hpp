@@ -19,24 +19,6 @@
 
 namespace retort {
 
-/// How a run treats a migration an earlier run left partial (statements 1..k took effect).
-enum class resume_mode {
-  refuse,  ///< stop before anything runs, saying the ways on
-  resume,  ///< go on from the first statement not done, asking the catalog about the one in doubt
-  rerun,   ///< … running the statement in doubt again
-  skip,    ///< … taking the statement in doubt as done
-};
-
-/// Where a run is, for a progress display: sent as each migration starts, and as it ends.
-struct progress_event {
-  std::size_t index = 0;  ///< of the plan's steps, from 0
-  std::size_t count = 0;
-  std::string revision, message;
-  direction dir = direction::up;
-  bool finished = false;          ///< false: it starts
-  std::int64_t duration_ms = 0;   ///< once finished
-};
-
 struct run_options {
   bool atomic = false;  ///< the whole plan in one transaction
   resume_mode resume = resume_mode::refuse;
@@ -56,33 +38,6 @@ struct run_options {
   /// (again when another runner moved the heads), before it writes anything of that plan: throws
   /// to refuse it (`apply`, when the plan reviewed is not this one).
   std::function<void(const std::vector<std::string>& rows, const std::vector<step>& plan)> approve;
-};
-
-/// One migration that ran.
-struct step_report {
-  std::string revision;
-  direction dir;
-  std::int64_t duration_ms;
-};
-
-struct run_result {
-  std::size_t steps_run = 0;
-  std::vector<step_report> steps;  ///< in the order they ran
-  std::vector<std::string> heads;  ///< the version table at the end
-  std::vector<std::string> warnings;  ///< hooks that failed on an event they cannot veto
-};
-
-/// A run that stopped at a migration: the error, where it happened, and what ran before it.
-struct run_failure : sdk::error {
-  run_failure(const sdk::error& e, std::string id, direction d, std::size_t at, std::size_t of, std::string sql)
-      : sdk::error(e), revision(std::move(id)), dir(d), statement(at), statements(of), statement_sql(std::move(sql)) {}
-  std::string revision;
-  direction dir;
-  std::size_t statement;   ///< 1-based; statements + 1 when it failed recording the step
-  std::size_t statements;
-  std::string statement_sql;
-  bool vetoed = false;  ///< a hook refused it
-  run_result so_far;  ///< the migrations that ran (and stay applied) before it
 };
 
 /// The version table as read: its rows, and the heads they imply (a row for an ancestor of another

@@ -228,4 +228,12 @@ std::vector<rev> revisions_of(const revision_graph& g, const std::vector<std::st
   return out;
 }
 
+void check_online_target(std::string_view target, bool up) {
+  if (target.find(':') != std::string_view::npos)
+    throw sdk::error(sdk::error_kind::usage, "a range A:B is for --sql only; online, the database says where to start");
+  if (!target.empty() && target.front() == (up ? '-' : '+'))
+    throw sdk::error(sdk::error_kind::usage, fmt::format("'{0}' goes {1}: use `retort {2} {0}`", target,
+                                                         up ? "down" : "up", up ? "downgrade" : "upgrade"));
+}
+
 }  // namespace retort

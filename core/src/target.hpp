@@ -22,6 +22,10 @@ std::vector<rev> resolve_target(const revision_graph& g, std::string_view target
 std::optional<std::vector<rev>> branch_steps_down(const revision_graph& g, std::string_view target,
                                                  const std::vector<rev>& current);
 
+/// Refuses, for a run against a database, a range A:B (for --sql only) and a relative target that
+/// goes the other way (`upgrade -1`); `up` says which way the run goes.
+void check_online_target(std::string_view target, bool up);
+
 /// One revision: an id, a unique prefix or a label (for `show`, `--head`, ranges).
 rev resolve_revision(const revision_graph& g, std::string_view text);
 

@@ -124,39 +124,15 @@ int cmd_plan(context& ctx) {
   pos.add("target", 1);
   auto vm = ctx.parse(own, pos);
   const direction dir = vm["downgrade"].as<bool>() ? direction::down : direction::up;
-  const std::string target = vm["target"].as<std::string>();
-  check_online_target(target, dir);
-  const auto& g = ctx.graph();
-  auto& conn = ctx.connection();
-
-  const auto db = read_version_rows(g, ctx.store(), conn);
-  target_planner planner(g, dir, target);
-  auto steps = planner(db.heads);
-  const guards defaults{ctx.cfg().lock_timeout, ctx.cfg().statement_timeout};
-  render_plan(steps, g, db.heads, ctx.dialect(), ctx.plugins(), defaults);
-  const bool atomic = vm["atomic"].as<bool>() || ctx.cfg().mode == transaction_mode::all;
-  if (atomic) refuse_segments_in_atomic(g, steps);
+  const plan_file p = ctx.project_().plan(vm["target"].as<std::string>(), dir, vm["atomic"].as<bool>());
   note_partials(ctx, "the plan shows it whole and `retort apply` refuses it until it is resumed or reverted");
-
-  plan_file p = describe_plan(g, steps, db.rows);
-  p.dialect = ctx.dialect().name();
-  p.database = ctx.url().redacted();
-  p.version_table = ctx.store().version_table();
-  p.dir = dir;
-  p.target = target;
-  p.atomic = atomic;
-  p.defaults = defaults;
-  p.heads_from = ids_of(g, db.heads);
-  p.to = ids_of(g, planner.revisions());
-  p.revert = planner.reverts();
-
   if (ctx.global.json) ctx.out << plan_json(p);
   else summarise(ctx.out, p, ctx.global.verbosity > 0);
   if (vm.count("output")) {
     const std::string path = vm["output"].as<std::string>();
     write_whole(path, plan_json(p));
     ctx.note(fmt::format("Wrote the plan to {}; review it, then run exactly it with `retort apply {}`.", path, path));
-  } else if (!ctx.global.json && !steps.empty()) {
+  } else if (!ctx.global.json && !p.steps.empty()) {
     ctx.note("Write it with -o FILE to run exactly this plan later: `retort apply FILE` refuses it once the database "
              "or the files move on.");
   }
