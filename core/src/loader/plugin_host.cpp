@@ -343,6 +343,13 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& flags, 
   std::error_code ec;
   fs::path self = dll::program_location(ec);
   if (!ec) out.push_back((self.parent_path() / ".." / "lib" / "retort" / "plugins").lexically_normal());
+  // Inside libretort.so (an application embedding retort), also where the library is installed:
+  // lib/libretort.so beside lib/retort/plugins.
+  std::error_code lib_ec;
+  if (fs::path lib = dll::this_line_location(lib_ec); !lib_ec && lib != self)
+    if (auto dir = (lib.parent_path() / "retort" / "plugins").lexically_normal();
+        std::find(out.begin(), out.end(), dir) == out.end())
+      out.push_back(dir);
   return out;
 }
 
