@@ -61,9 +61,10 @@ void progress_display::operator()(const progress_event& e) {
     return;
   }
   if (mode_ != mode::line) return;
-  // Redrawn at most ten times a second: a thousand fast migrations do not flood the terminal.
+  // Redrawn at most ten times a second (a thousand fast migrations do not flood the terminal), and
+  // always for the last migration, which may be the long one.
   const auto now = clock::now();
-  if (on_screen_ && now - drawn_ < std::chrono::milliseconds(100)) return;
+  if (on_screen_ && now - drawn_ < std::chrono::milliseconds(100) && e.index + 1 < e.count) return;
   drawn_ = now;
   const double elapsed = std::chrono::duration<double>(now - started_).count();
   std::string left;
