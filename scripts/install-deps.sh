@@ -11,6 +11,7 @@ packages=(
   python3-pymysql python3-psycopg2   # the benchmark compares with Alembic on MariaDB and PostgreSQL
   python3-alembic   # the differential test and the benchmark compare with Alembic
   clang-14 libclang-rt-14-dev   # the libFuzzer targets (tests/fuzz)
+  zsh dpkg-dev   # the completion test runs the zsh script; cpack -G DEB uses dpkg-shlibdeps
   # The differential splitter test's corpus (tests/differential/splitter_diff.py):
   pdns-backend-pgsql pdns-backend-sqlite3 freeradius-config kamailio-postgres-modules kamailio-sqlite-modules
 )

@@ -135,6 +135,7 @@ const std::vector<command>& commands() {
       {"test", "each pending migration up, down and up again on a throw-away database; exit 3 if one does not come down", cmd_test},
       {"graph", "the revision graph as Graphviz dot or Mermaid", cmd_graph},
       {"plugins", "the plugin search path, and what was found, loaded and refused", cmd_plugins},
+      {"__complete", "for the shell completion scripts: the commands, or the project's targets", cmd_complete},
   };
   return all;
 }

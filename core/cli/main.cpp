@@ -52,6 +52,7 @@ void usage(std::ostream& out) {
          "commands:\n";
   for (const auto& c : cli::commands()) {
     std::string name = c.name;
+    if (name[0] == '_') continue;  // for the completion scripts, not for people
     out << "  " << name << std::string(12 - std::min<std::size_t>(name.size(), 11), ' ') << c.summary << "\n";
   }
   out << "\n`retort COMMAND --help` shows a command's options. The database URL comes from --url, else\n"

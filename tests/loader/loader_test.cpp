@@ -10,7 +10,9 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using retort::plugin_host;
@@ -43,6 +45,27 @@ TEST(loader, a_good_plugin_loads_and_claims_its_scheme) {
   EXPECT_EQ(refusal("good", "fixture"), "");
   plugin_host host({fs::path(FIXTURE_DIR) / "good"});
   EXPECT_EQ(host.dialect_for(retort::parse_url("fixture://x")).name(), "fixture");
+}
+
+// Every distribution strips the libraries it packages (cpack -G DEB too): .symtab goes, .dynsym stays.
+TEST(loader, a_stripped_plugin_loads_and_a_stripped_one_of_another_abi_is_still_told_apart) {
+  const fs::path dir = fs::temp_directory_path() / ("retort-stripped-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const auto& [from, name] : {std::pair{"good", "fixture"}, std::pair{"abi1", "abi1"}}) {
+    const fs::path to = dir / ("retort-dialect-" + std::string(name) + ".so");
+    fs::copy_file(fixture(from, name), to, fs::copy_options::overwrite_existing);
+    ASSERT_EQ(std::system(("strip --strip-all " + to.string()).c_str()), 0);
+  }
+  plugin_host host({dir});
+  EXPECT_NO_THROW(host.load_file(dir / "retort-dialect-fixture.so"));
+  EXPECT_EQ(host.dialect_for(retort::parse_url("fixture://x")).name(), "fixture");
+  try {
+    host.load_file(dir / "retort-dialect-abi1.so");
+    ADD_FAILURE() << "an ABI-1 plugin loaded";
+  } catch (const retort::sdk::error& e) {
+    expect_all(e.what(), {"built for SDK ABI 1", "this retort speaks 2"});
+  }
+  fs::remove_all(dir);
 }
 
 TEST(loader, another_abi_major_is_refused_before_dlopen) {

@@ -22,8 +22,11 @@
 #include <cstddef>
 #include <fstream>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace retort {
@@ -31,6 +34,55 @@ namespace fs = std::filesystem;
 namespace dll = boost::dll;
 
 namespace {
+
+/// The names in a 64-bit little-endian ELF file's dynamic symbol table (.dynsym), what dlsym sees
+/// and what a stripped library (every distribution's package) still has; Boost.DLL's library_info
+/// reads only .symtab, which strip removes. None when the file is not such an ELF file or its
+/// tables do not fit in it: the caller asks library_info then, for its error.
+std::optional<std::vector<std::string>> dynamic_symbols(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string elf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto fits = [&](std::uint64_t at, std::uint64_t n) { return at <= elf.size() && n <= elf.size() - at; };
+  auto read = [&](std::uint64_t at, auto& v) {
+    std::memcpy(&v, elf.data() + at, sizeof v);
+  };
+  // e_ident: ELFCLASS64, ELFDATA2LSB.
+  if (elf.size() < 64 || elf.compare(0, 4, "\x7f" "ELF") != 0 || elf[4] != 2 || elf[5] != 1) return std::nullopt;
+  std::uint64_t shoff = 0;
+  std::uint16_t shentsize = 0, shnum = 0;
+  read(0x28, shoff);
+  read(0x3a, shentsize);
+  read(0x3c, shnum);
+  if (shentsize != 64 || !fits(shoff, std::uint64_t{shnum} * 64)) return std::nullopt;
+  auto section = [&](std::uint64_t i, std::uint32_t& type, std::uint64_t& offset, std::uint64_t& size,
+                     std::uint32_t& link, std::uint64_t& entsize) {
+    const std::uint64_t at = shoff + i * 64;
+    read(at + 4, type);
+    read(at + 24, offset);
+    read(at + 32, size);
+    read(at + 40, link);
+    read(at + 56, entsize);
+  };
+  for (std::uint64_t i = 0; i < shnum; ++i) {
+    std::uint32_t type = 0, link = 0, str_type = 0, str_link = 0;
+    std::uint64_t offset = 0, size = 0, entsize = 0, str_offset = 0, str_size = 0, str_entsize = 0;
+    section(i, type, offset, size, link, entsize);
+    if (type != 11) continue;  // SHT_DYNSYM
+    if (entsize != 24 || !fits(offset, size) || link >= shnum) return std::nullopt;
+    section(link, str_type, str_offset, str_size, str_link, str_entsize);
+    if (str_type != 3 || !fits(str_offset, str_size)) return std::nullopt;  // SHT_STRTAB
+    std::vector<std::string> names;
+    for (std::uint64_t sym = offset; sym + 24 <= offset + size; sym += 24) {
+      std::uint32_t name = 0;
+      read(sym, name);
+      if (name == 0 || name >= str_size) continue;
+      const char* begin = elf.data() + str_offset + name;
+      names.emplace_back(begin, ::strnlen(begin, str_size - name));
+    }
+    return names;
+  }
+  return std::nullopt;
+}
 
 [[noreturn]] void refuse(const fs::path& file, const std::string& why) {
   throw sdk::error(sdk::error_kind::plugin, fmt::format("plugin {} {}", file.string(), why));
@@ -120,11 +172,15 @@ std::unique_ptr<loaded_plugin> open_plugin(const fs::path& file, const settings_
       refuse(file, "is not a shared library (no ELF header)");
   }
   std::vector<std::string> symbols;
-  try {
-    dll::library_info info(file);
-    symbols = info.symbols();
-  } catch (const std::exception& e) {
-    refuse(file, std::string("is not a shared library this system can load: ") + e.what());
+  if (auto dynamic = dynamic_symbols(file)) {
+    symbols = std::move(*dynamic);
+  } else {
+    try {
+      dll::library_info info(file);
+      symbols = info.symbols();
+    } catch (const std::exception& e) {
+      refuse(file, std::string("is not a shared library this system can load: ") + e.what());
+    }
   }
   const std::string entry = RETORT_PLUGIN_ENTRY_NAME;
   if (std::find(symbols.begin(), symbols.end(), entry) == symbols.end()) {
