@@ -120,6 +120,7 @@ int cmd_validate(context&);
 int cmd_graph(context&);
 int cmd_plan(context&);
 int cmd_complete(context&);
+int cmd_import(context&);
 int cmd_apply(context&);
 
 /// upgrade and downgrade: plan, then run it, print it (--sql) or show it (--dry-run).

@@ -133,6 +133,7 @@ const std::vector<command>& commands() {
       {"check", "the database (or --offline, the migrations) against the schema model; exit 3 on a difference", cmd_check},
       {"doctor", "the database's state, and the safe next command for each thing wrong; exit 3 if so", cmd_doctor},
       {"test", "each pending migration up, down and up again on a throw-away database; exit 3 if one does not come down", cmd_test},
+      {"import", "an Alembic project's revisions as retort migrations, same ids and graph: import alembic DIR", cmd_import},
       {"graph", "the revision graph as Graphviz dot or Mermaid", cmd_graph},
       {"plugins", "the plugin search path, and what was found, loaded and refused", cmd_plugins},
       {"__complete", "for the shell completion scripts: the commands, or the project's targets", cmd_complete},

@@ -3,6 +3,9 @@
 #include "operations.hpp"
 
 #include <retort/sdk/builtin_ops.hpp>
+#include <retort/sdk/error.hpp>
+
+#include <fmt/format.h>
 
 #include <map>
 
@@ -30,6 +33,35 @@ const std::map<std::string, builtin_type, std::less<>>& builtin_types() {
   return types;
 }
 
+/// What `retort import alembic` writes for Alembic code it could not translate: the Python, quoted,
+/// and why. It reads and projects as nothing, so migrations around it plan; it refuses to render,
+/// so a plan that would run it is refused before anything runs.
+class untranslated_operation final : public sdk::operation {
+ public:
+  untranslated_operation(std::string python, std::string why) : python_(std::move(python)), why_(std::move(why)) {}
+  std::string name() const override { return "untranslated"; }
+  std::vector<sdk::statement> render(const sdk::dialect&, const sdk::schema&) const override {
+    throw sdk::error(sdk::error_kind::input,
+                     fmt::format("is Alembic code `retort import alembic` did not translate ({}), which retort does "
+                                 "not run:\n    {}\n  write it as retort operations or an `sql` operation in its place",
+                                 why_, python_));
+  }
+  std::unique_ptr<sdk::operation> inverse(const sdk::schema&) const override { return nullptr; }
+  void apply(sdk::schema&) const override {}
+
+ private:
+  std::string python_, why_;
+};
+
+class untranslated_type final : public sdk::operation_type {
+ public:
+  std::string name() const override { return "untranslated"; }
+  std::unique_ptr<sdk::operation> parse(const sdk::fields& f) const override {
+    f.only({"python", "why"});
+    return std::make_unique<untranslated_operation>(f.required_string("python"), f.optional_string("why").value_or(""));
+  }
+};
+
 }  // namespace
 
 const sdk::operation_type* op_catalog::find_operation(std::string_view name) const { return builtin_operation_type(name); }
@@ -46,6 +78,8 @@ const std::vector<std::string>& builtin_operation_names() {
 }
 
 const sdk::operation_type* builtin_operation_type(std::string_view name) {
+  static const untranslated_type untranslated;
+  if (name == "untranslated") return &untranslated;
   const auto& types = builtin_types();
   auto it = types.find(name);
   return it == types.end() ? nullptr : &it->second;
