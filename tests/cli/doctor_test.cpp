@@ -29,8 +29,10 @@ struct doctor : cli {
 TEST_F(doctor, pending_migrations_and_the_upgrade_that_applies_them) {
   chain();
   ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
-  expect_finding("pending", "1 migration(s) not applied: b2", "`retort upgrade head --dry-run` to read them, then `retort upgrade head`");
-  ASSERT_EQ(retort({"upgrade", "head"}).code, 0);
+  expect_finding("pending", "1 migration(s) not applied: b2",
+                 "`retort plan head -o plan.json` to review them, then `retort apply plan.json` (or `retort upgrade head`)");
+  ASSERT_EQ(retort({"plan", "head", "-o", (dir / "plan.json").string()}).code, 0);
+  ASSERT_EQ(retort({"apply", (dir / "plan.json").string()}).code, 0);
   expect_healthy();
   EXPECT_TRUE(contains(retort({"doctor", "--json"}).out, "\"healthy\": true, \"findings\": []"));
 }

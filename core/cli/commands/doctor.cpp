@@ -93,7 +93,8 @@ int cmd_doctor(context& ctx) {
   const bool rows_known = std::none_of(found.begin(), found.end(), [](const finding& f) { return f.kind == "unknown_version"; });
   if (!pending.empty() && partials.empty() && rows_known)
     found.push_back({"pending", fmt::format("{} migration(s) not applied: {}", pending.size(), join(pending)),
-                     fmt::format("`{} --dry-run` to read them, then `{}`", upgrade_all(g), upgrade_all(g))});
+                     fmt::format("`retort plan {0} -o plan.json` to review them, then `retort apply plan.json` (or `{1}`)",
+                                 g.heads().size() > 1 ? "heads" : "head", upgrade_all(g))});
 
   // The model against the database, when the database is at its heads.
   std::error_code ec;
