@@ -60,8 +60,8 @@ class context {
                                               const boost::program_options::positional_options_description& pos);
 
   /// The project the global options name, made on first use; the API's own.
-  project& project_();
-  /// Its parts, each loaded on first use.
+  project& api();
+  /// Its parts, each loaded on first use (project_impl.hpp says what each is).
   project::impl& parts();
   const config& cfg();
   plugin_host& plugins();
@@ -69,10 +69,9 @@ class context {
   const sdk::url& url();
   const sdk::dialect& dialect();
   sdk::connection& connection();
-  /// The version and history tables, in the schema found on the database (connects).
   const version_store& store();
-  /// The same without connecting: the schema is the configured one, if any (--sql).
   const version_store& offline_store();
+  std::string schema();
   /// The heads the database's version table implies, as revisions of the graph.
   std::vector<rev> db_heads();
 
@@ -80,8 +79,6 @@ class context {
   void note(const std::string& line);
   /// Writes `retort: warning: LINE` to stderr (in colour on a terminal), password redacted.
   void warn(const std::string& line);
-  /// The schema retort's tables are configured to live in, or empty.
-  std::string schema();
 
  private:
   std::unique_ptr<project> project_ptr_;

@@ -86,7 +86,7 @@ po::variables_map context::parse(const po::options_description& own, const po::p
   return vm;
 }
 
-project& context::project_() {
+project& context::api() {
   if (!project_ptr_)
     project_ptr_ = std::make_unique<project>(std::make_unique<project::impl>(
         global.config_file ? fs::path(*global.config_file) : fs::path("retort.toml"), global.config_file.has_value(),
@@ -94,7 +94,7 @@ project& context::project_() {
   return *project_ptr_;
 }
 
-project::impl& context::parts() { return project_().internals(); }
+project::impl& context::parts() { return api().internals(); }
 const config& context::cfg() { return parts().cfg(); }
 plugin_host& context::plugins() { return parts().plugins(); }
 const revision_graph& context::graph() { return parts().graph(); }

@@ -129,7 +129,7 @@ int migrate(context& ctx, direction dir) {
     if (how.backup && std::filesystem::exists(*how.backup)) ctx.note("Backed up the database to " + how.backup->string() + ".");
   };
   try {
-    report_run(ctx, [&](const run_settings& s) { return up ? ctx.project_().upgrade(target, s) : ctx.project_().downgrade(target, s); },
+    report_run(ctx, [&](const run_settings& s) { return up ? ctx.api().upgrade(target, s) : ctx.api().downgrade(target, s); },
                how, dir);
   } catch (...) {
     backed_up();

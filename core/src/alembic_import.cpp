@@ -728,24 +728,17 @@ std::vector<toml_op> translate(const py& call, const std::string& batch_table) {
     if (auto a = action_of(call.kw("onupdate")); !a.empty()) o.add("on_update", q(a));
     return {o};
   }
-  if (fn == "create_unique_constraint") {
+  if (fn == "create_unique_constraint" || fn == "create_check_constraint") {
     only(call, {});
+    const bool unique = fn == "create_unique_constraint";
     const py& name = arg(call, 0, "constraint_name", "name");
-    if (name.kind == py::none) cannot("create_unique_constraint without a name: retort's constraints are named");
-    o.add("op", q("create_unique"));
+    if (name.kind == py::none) cannot(fn + " without a name: retort's constraints are named");
+    o.add("op", q(unique ? "create_unique" : "create_check"));
     o.add("name", q(text_of(name, "the constraint's name")));
     o.add("table", q(table_arg(1, "table_name")));
-    o.add("columns", toml_list(names_of(arg(call, batch ? 1 : 2, "columns", "columns"), "the columns")));
-    return {o};
-  }
-  if (fn == "create_check_constraint") {
-    only(call, {});
-    const py& name = arg(call, 0, "constraint_name", "name");
-    if (name.kind == py::none) cannot("create_check_constraint without a name: retort's constraints are named");
-    o.add("op", q("create_check"));
-    o.add("name", q(text_of(name, "the constraint's name")));
-    o.add("table", q(table_arg(1, "table_name")));
-    o.add("sql", q(text_of(arg(call, batch ? 1 : 2, "condition", "condition"), "the condition")));
+    const py& what = arg(call, batch ? 1 : 2, unique ? "columns" : "condition", unique ? "columns" : "condition");
+    if (unique) o.add("columns", toml_list(names_of(what, "the columns")));
+    else o.add("sql", q(text_of(what, "the condition")));
     return {o};
   }
   if (fn == "drop_constraint") {

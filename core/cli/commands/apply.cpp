@@ -31,7 +31,7 @@ int cmd_apply(context& ctx) {
 
   run_settings how;
   how.allow_destructive = vm["allow-destructive"].as<bool>();
-  report_run(ctx, [&](const run_settings& s) { return ctx.project_().apply(p, s); }, how, p.dir);
+  report_run(ctx, [&](const run_settings& s) { return ctx.api().apply(p, s); }, how, p.dir);
   return 0;
 }
 

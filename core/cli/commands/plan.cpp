@@ -124,7 +124,7 @@ int cmd_plan(context& ctx) {
   pos.add("target", 1);
   auto vm = ctx.parse(own, pos);
   const direction dir = vm["downgrade"].as<bool>() ? direction::down : direction::up;
-  const plan_file p = ctx.project_().plan(vm["target"].as<std::string>(), dir, vm["atomic"].as<bool>());
+  const plan_file p = ctx.api().plan(vm["target"].as<std::string>(), dir, vm["atomic"].as<bool>());
   note_partials(ctx, "the plan shows it whole and `retort apply` refuses it until it is resumed or reverted");
   if (ctx.global.json) ctx.out << plan_json(p);
   else summarise(ctx.out, p, ctx.global.verbosity > 0);
