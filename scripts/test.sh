@@ -19,10 +19,13 @@ stop_servers() {
 trap stop_servers EXIT
 eval "$(scripts/pg-start.sh)"
 eval "$(scripts/mariadb-start.sh)"
-# Under the sanitizers: everything but the install test and the Alembic and splitter comparisons,
-# which add nothing the sanitizers could see that the others do not.
+# Under the sanitizers: everything but the tests of an install (the SDK consumer, the embedding
+# example, the Debian package), the completion scripts and the Alembic and splitter comparisons,
+# which add nothing the sanitizers could see that the others do not (the API runs under them in
+# unit_tests).
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --output-on-failure -j "$(nproc)" -E '^(sdk_consumer|alembic_differential|splitter_differential)$')
+  ctest --output-on-failure -j "$(nproc)" \
+    -E '^(sdk_consumer|embed|package|completion|alembic_differential|alembic_import|splitter_differential)$')
 # The libFuzzer targets (clang; ASan and UBSan): 20 s each from the committed seeds, failing on a
 # crash, leak, hang or UBSan report (tests/fuzz, docs/fuzzing.md).
 scripts/build.sh build-fuzz -DRETORT_FUZZ=ON -DRETORT_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14

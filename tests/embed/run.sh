@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR SOURCE_DIR [SANITIZE] — the embedding API as an application gets it: install
+# run.sh BUILD_DIR SOURCE_DIR — the embedding API as an application gets it: install
 # retort into a fresh prefix, build examples/embed against that install (find_package(retort),
 # retort::retort), and run it: the example project upgraded at "start-up" and found at head, a
 # broken file refused with exit 2 naming it, a project configured in code, and a reviewed plan
 # written by the API, applied once and refused the second time.
 set -euo pipefail
-build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) sanitize=${3:-OFF}
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 tmp=$(mktemp -d /tmp/retort-embed.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -15,10 +15,7 @@ for f in lib/libretort.so include/retort/retort.hpp include/retort/sdk/error.hpp
          lib/retort/plugins/retort-dialect-sqlite.so; do
   [ -e "$tmp/prefix/$f" ] || fail "no $f in the install"
 done
-flags=()
-# An application loading a sanitized libretort.so is built with the same runtime.
-[ "$sanitize" = ON ] && flags=(-DCMAKE_CXX_FLAGS="-fsanitize=address,undefined" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined")
-cmake -S "$src/examples/embed" -B "$tmp/app" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" "${flags[@]}" >"$tmp/configure.log" 2>&1 ||
+cmake -S "$src/examples/embed" -B "$tmp/app" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" 2>&1 ||
   { cat "$tmp/configure.log"; fail "configuring examples/embed against the installed package"; }
 cmake --build "$tmp/app" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "building examples/embed"; }
 embed="$tmp/app/embed" retort="$tmp/prefix/bin/retort"
