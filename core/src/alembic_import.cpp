@@ -223,6 +223,12 @@ class parser {
   explicit parser(const std::vector<token>& t, std::size_t from = 0) : t_(t), i_(from) {}
 
   py expr() {
+    // Nesting is bounded, so a file of brackets cannot exhaust the stack.
+    if (++depth_ > 64) cannot("nested more than 64 levels deep");
+    struct leave {
+      int& d;
+      ~leave() { --d; }
+    } guard{depth_};
     if (is_op("-") && i_ + 1 < t_.size() && t_[i_ + 1].kind == token::number) {
       i_ += 2;
       return {py::number, "-" + t_[i_ - 1].text, false, {}, {}, {}};
@@ -339,6 +345,7 @@ class parser {
 
   const std::vector<token>& t_;
   std::size_t i_;
+  int depth_ = 0;
 };
 
 // ---- From SQLAlchemy and op.* to retort's vocabulary -----------------------------------------
@@ -954,6 +961,7 @@ imported_revision converted(const alembic_file& f, const std::vector<std::string
   imported_revision r;
   r.source = f.path;
   r.file_name = f.path.stem().string() + ".toml";
+  while (!r.file_name.empty() && r.file_name[0] == '.') r.file_name.erase(0, 1);  // retort skips hidden files
   r.revision = f.revision;
   r.operations = f.up.count + f.down.count;
   r.untranslated = f.up.untranslated;

@@ -74,6 +74,9 @@ TEST_F(import, files_that_are_not_revisions_are_refused_naming_file_and_line_and
   refused("escape", "revision = 'a\\xZZ'\n", "escape.py:1: a \\x escape needs two hex digits");
   refused("deps", "revision = 'a1'\ndown_revision = None\ndepends_on = 'nobody'\n",
           "depends_on 'nobody' is neither a revision nor a branch label");
+  refused("orphan", "revision = 'a1'\ndown_revision = 'nosuch'\n", "nothing imported: broken revision graph");
+  refused("deep", "revision = 'a1'\ndown_revision = " + std::string(20000, '(') + "None" + std::string(20000, ')') + "\n",
+          "deep.py:2: down_revision: nested more than 64 levels deep");
   auto r = retort({"import", "alembic", (dir / "nowhere").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.err, "not a directory of Alembic revision files")) << r.err;

@@ -3,6 +3,7 @@
 // graph. Exit 3 when something could not be translated (each a placeholder that refuses to run).
 #include "../cli.hpp"
 #include "alembic_import.hpp"
+#include "migration.hpp"
 
 #include <retort/sdk/error.hpp>
 
@@ -39,6 +40,17 @@ int cmd_import(context& ctx) {
   }
   if (!clashes.empty())
     throw sdk::error(sdk::error_kind::usage, fmt::format("nothing imported: {}", join(clashes, "; ")));
+  // The project's revisions and the imported ones must make one graph (no id twice, no parent
+  // missing) before anything is written.
+  {
+    std::vector<migration> all = read_migrations(versions);
+    for (const auto& r : revisions) all.push_back(parse_migration_header(r.text, versions / r.file_name));
+    try {
+      revision_graph check(std::move(all));
+    } catch (const sdk::error& e) {
+      throw sdk::error(sdk::error_kind::input, fmt::format("nothing imported: {}", e.what()));
+    }
+  }
   for (const auto& r : revisions) {
     std::ofstream out(versions / r.file_name, std::ios::binary);
     out << r.text;
@@ -57,7 +69,6 @@ int cmd_import(context& ctx) {
     for (const auto& r : revisions)
       for (const auto& u : r.untranslated) ctx.out << "  " << u << "\n";
   }
-  ctx.graph();  // the files written read as a graph, or the error says which does not
   if (ctx.cfg().version_table != "alembic_version")
     ctx.note("To go on with a database Alembic manages, set version_table = \"alembic_version\" in retort.toml: "
              "retort reads and writes Alembic's version table as it is.");
