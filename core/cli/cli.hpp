@@ -134,8 +134,6 @@ std::string run_json(const run_result& r);
 
 // Output helpers.
 using sdk::json_string;  // text as a JSON string (retort/sdk/json.hpp)
-/// ["a", "b"]
-std::string json_list(const std::vector<std::string>& items);
 /// `id (head)`, with the markers a listing shows.
 std::string describe_rev(const revision_graph& g, rev r);
 

@@ -141,10 +141,6 @@ const std::vector<command>& commands() {
   return all;
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  return "[" + join_each(items, json_string) + "]";
-}
-
 std::string describe_rev(const revision_graph& g, rev r) {
   std::string out = g.at(r).id;
   if (!g.at(r).branch_labels.empty())

@@ -93,20 +93,15 @@ int migrate(context& ctx, direction dir) {
     ctx.out << offline_script(g, ctx.dialect(), ctx.offline_store(), plan, atomic, up && start.empty());
     return 0;
   }
-  check_online_target(target, up);
-
-  sdk::connection& conn = ctx.connection();
   if (vm["dry-run"].as<bool>()) {
     // The same reading as the run: the heads the rows imply, and the rows the first step replaces.
-    const auto db = read_version_rows(g, ctx.store(), conn);
-    auto plan = target_planner(g, dir, target)(db.heads);
-    render_plan(plan, g, db.heads, ctx.dialect(), ctx.plugins(), {ctx.cfg().lock_timeout, ctx.cfg().statement_timeout});
+    const auto r = ctx.parts().render(target, dir);
     ctx.note(fmt::format("-- dry run against {}: the database is at {}; {} migration(s) to run; nothing is changed",
-                         ctx.url().redacted(), join(ids_of(g, db.heads), "base"), plan.size()));
+                         ctx.url().redacted(), join(ids_of(g, r.db.heads), "base"), r.steps.size()));
     note_partials(ctx, "the run refuses it without --resume or --on-failure=revert, and the script below shows it "
                        "whole", "-- ");
-    const bool missing_tables = !ctx.store().create_sql(&conn).empty();
-    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), plan, atomic, missing_tables, &db.rows);
+    const bool missing_tables = !ctx.store().create_sql(&ctx.connection()).empty();
+    ctx.out << offline_script(g, ctx.dialect(), ctx.store(), r.steps, atomic, missing_tables, &r.db.rows);
     return 0;
   }
   run_settings how;

@@ -433,8 +433,6 @@ std::string number_arg(const py& v) {
 std::string type_of(const py& v) {
   if (v.kind != py::name && v.kind != py::call) cannot("a column's type is not a SQLAlchemy type");
   const std::string full = v.text, t = last_part(full);
-  const py none{};
-  const py& a0 = v.kind == py::call && !v.items.empty() ? v.items[0] : none;
   const py* length = v.kind == py::call ? maybe_arg(v, 0, "length") : nullptr;
   if (t == "Integer" || t == "INTEGER" || t == "INT") return "integer";
   if (t == "BigInteger" || t == "BIGINT") return "bigint";
@@ -463,7 +461,6 @@ std::string type_of(const py& v) {
   if (t == "JSON") return "json";
   if (t == "Uuid" || t == "UUID") return "uuid";
   if (t == "Enum") cannot("sa.Enum: declare it with the enum plugin's operations (docs/plugin-guide.md)");
-  (void)a0;
   // A dialect's own type (postgresql.JSONB(), mysql.MEDIUMTEXT()): its name, as the database spells it.
   if (full.find("postgresql.") != std::string::npos || full.find("mysql.") != std::string::npos ||
       full.find("sqlite.") != std::string::npos) {
@@ -517,56 +514,66 @@ std::string reference_of(const std::vector<std::string>& targets) {
 /// What a table definition collects besides its columns.
 struct table_parts {
   std::vector<std::string> primary_key, foreign_keys, uniques, checks, indexes;
-  std::vector<std::string> not_generated;  ///< key columns with autoincrement=False
 };
 
-/// sa.Column(name, type, *constraints, **options) as a retort column table; `index=True` and
-/// column-level constraints go into `parts` when there are any (create_table), else are refused.
-std::string column_of(const py& c, const std::string& table, table_parts* parts) {
+/// A column as read from sa.Column, written out as a retort column table once create_table has
+/// settled its key.
+struct column_spec {
+  std::string name, type;
+  std::optional<bool> nullable, autoincrement;  ///< as written
+  bool primary_key = false, references = false;
+  std::vector<std::pair<std::string, std::string>> rest;  ///< unique, server_default, references, on_delete
+
+  std::string toml() const {
+    std::vector<std::pair<std::string, std::string>> kv{{"name", q(name)}, {"type", q(type)}};
+    if (nullable || !primary_key) kv.emplace_back("nullable", nullable.value_or(true) ? "true" : "false");
+    if (primary_key) kv.emplace_back("primary_key", "true");
+    if (primary_key && autoincrement.value_or(false)) kv.emplace_back("autoincrement", "true");
+    kv.insert(kv.end(), rest.begin(), rest.end());
+    return inline_table(kv);
+  }
+};
+
+/// sa.Column(name, type, *constraints, **options); `index=True` goes into `parts` when there are
+/// any (create_table), else is refused.
+column_spec column_of(const py& c, const std::string& table, table_parts* parts) {
   if (c.kind != py::call || last_part(c.text) != "Column") cannot("expected sa.Column(…)");
   only(c, {"nullable", "primary_key", "autoincrement", "unique", "server_default", "default", "index", "comment",
            "info", "doc", "onupdate", "key", "type_", "name"});
   if (c.kw("comment") || c.kw("onupdate")) cannot("a column's comment= or onupdate= is not translated");
-  std::vector<std::pair<std::string, std::string>> kv;
-  const std::string name = c.kw("name") ? text_of(*c.kw("name"), "the column's name") : text_of(arg(c, 0, "name", "name"), "the column's name");
-  kv.emplace_back("name", q(name));
+  column_spec col;
+  col.name = text_of(c.kw("name") ? *c.kw("name") : arg(c, 0, "name", "name"), "the column's name");
   const std::size_t type_at = c.kw("name") ? 0 : 1;
-  const py& type = c.kw("type_") ? *c.kw("type_") : arg(c, type_at, "type_", "type");
-  kv.emplace_back("type", q(type_of(type)));
-  bool pk = false;
-  if (const py* v = c.kw("primary_key")) pk = truth_of(*v, "primary_key");
-  if (const py* v = c.kw("nullable")) kv.emplace_back("nullable", truth_of(*v, "nullable") ? "true" : "false");
-  else if (!pk) kv.emplace_back("nullable", "true");
-  if (pk) kv.emplace_back("primary_key", "true");
-  if (const py* v = c.kw("autoincrement"); v && v->kind == py::boolean && pk) {
-    if (v->truth) kv.emplace_back("autoincrement", "true");
-    else if (parts) parts->not_generated.push_back(name);
-  }
-  if (const py* v = c.kw("unique"); v && truth_of(*v, "unique")) kv.emplace_back("unique", "true");
-  if (const py* v = c.kw("server_default"); v && v->kind != py::none) kv.emplace_back("server_default", q(default_of(*v)));
+  col.type = type_of(c.kw("type_") ? *c.kw("type_") : arg(c, type_at, "type_", "type"));
+  if (const py* v = c.kw("primary_key")) col.primary_key = truth_of(*v, "primary_key");
+  if (const py* v = c.kw("nullable")) col.nullable = truth_of(*v, "nullable");
+  if (const py* v = c.kw("autoincrement"); v && v->kind == py::boolean) col.autoincrement = v->truth;
+  if (const py* v = c.kw("unique"); v && truth_of(*v, "unique")) col.rest.emplace_back("unique", "true");
+  if (const py* v = c.kw("server_default"); v && v->kind != py::none) col.rest.emplace_back("server_default", q(default_of(*v)));
   for (std::size_t i = type_at + 1; i < c.items.size(); ++i) {
     const py& x = c.items[i];
     if (x.kind == py::call && last_part(x.text) == "ForeignKey") {
       only(x, {"ondelete", "onupdate", "name"});
       if (x.kw("onupdate") || x.kw("name")) cannot("a column's ForeignKey with onupdate= or name= is not translated");
-      kv.emplace_back("references", q(text_of(arg(x, 0, "column", "target"), "the ForeignKey's target")));
-      if (auto a = action_of(x.kw("ondelete")); !a.empty()) kv.emplace_back("on_delete", q(a));
+      col.references = true;
+      col.rest.emplace_back("references", q(text_of(arg(x, 0, "column", "target"), "the ForeignKey's target")));
+      if (auto a = action_of(x.kw("ondelete")); !a.empty()) col.rest.emplace_back("on_delete", q(a));
     } else {
       cannot("a column's positional argument other than its type and a ForeignKey is not translated");
     }
   }
   if (const py* v = c.kw("index"); v && truth_of(*v, "index")) {
     if (!parts) cannot("index=True outside create_table is not translated; write op.create_index");
-    parts->indexes.push_back(inline_table({{"name", q("ix_" + table + "_" + name)}, {"columns", toml_list({name})}}));
+    parts->indexes.push_back(inline_table({{"name", q("ix_" + table + "_" + col.name)}, {"columns", toml_list({col.name})}}));
   }
-  return inline_table(kv);
+  return col;
 }
 
 /// create_table's positional arguments after the name: columns and table constraints.
 toml_op create_table(const py& call) {
   only(call, {});
   const std::string table = text_of(arg(call, 0, "name", "table name"), "the table name");
-  std::vector<std::string> columns;
+  std::vector<column_spec> columns;
   table_parts parts;
   for (std::size_t i = 1; i < call.items.size(); ++i) {
     const py& x = call.items[i];
@@ -602,42 +609,33 @@ toml_op create_table(const py& call) {
     }
   }
   if (columns.empty()) cannot("create_table without columns");
+  // Each column of a PrimaryKeyConstraint is a column table with primary_key, so retort renders the
+  // key as SQLAlchemy does; a key of several columns is the table's primary_key too.
+  std::vector<column_spec*> key;
+  for (auto& col : columns) {
+    if (std::find(parts.primary_key.begin(), parts.primary_key.end(), col.name) != parts.primary_key.end())
+      col.primary_key = true;
+    if (col.primary_key) key.push_back(&col);
+  }
   // SQLAlchemy's autoincrement="auto": a key of one integer column that is in no foreign key and
   // not autoincrement=False is generated (SERIAL on PostgreSQL, the rowid on SQLite).
-  std::vector<std::string> key_columns = parts.primary_key;
-  for (const auto& col : columns)
-    if (col.find("primary_key = true") != std::string::npos) key_columns.push_back(col.substr(10, col.find('"', 10) - 10));
-  if (key_columns.size() == 1) {
-    const std::string k = key_columns[0];
-    const auto in_key = [&](const std::string& fk) { return fk.find("columns = [" + q(k) + "]") != std::string::npos; };
-    for (auto& col : columns) {
-      if (col.rfind("{ name = " + q(k) + ",", 0) != 0) continue;
-      const bool integer = col.find("type = \"integer\"") != std::string::npos ||
-                           col.find("type = \"bigint\"") != std::string::npos ||
-                           col.find("type = \"smallint\"") != std::string::npos;
-      if (integer && col.find("references =") == std::string::npos && col.find("autoincrement") == std::string::npos &&
-          std::none_of(parts.foreign_keys.begin(), parts.foreign_keys.end(), in_key) &&
-          std::find(parts.not_generated.begin(), parts.not_generated.end(), k) == parts.not_generated.end())
-        col.insert(col.size() - 2, ", autoincrement = true");
-    }
+  if (key.size() == 1) {
+    column_spec& k = *key[0];
+    const auto in_key = [&](const std::string& fk) { return fk.find("columns = [" + q(k.name) + "]") != std::string::npos; };
+    if ((k.type == "integer" || k.type == "bigint" || k.type == "smallint") && !k.references && !k.autoincrement &&
+        std::none_of(parts.foreign_keys.begin(), parts.foreign_keys.end(), in_key))
+      k.autoincrement = true;
   }
-  // A key of one column that is a Column(primary_key=True) already: said once.
+  std::vector<std::string> rendered;
+  for (const auto& col : columns) rendered.push_back(col.toml());
   toml_op o;
   o.add("op", q("create_table"));
   o.add("table", q(table));
-  o.add("columns", "[\n  " + joined(columns, ",\n  ") + ",\n]");
-  auto list = [&](const char* key, const std::vector<std::string>& items) {
-    if (!items.empty()) o.add(key, "[\n  " + joined(items, ",\n  ") + ",\n]");
+  auto list = [&](const char* field, const std::vector<std::string>& items) {
+    if (!items.empty()) o.add(field, "[\n  " + joined(items, ",\n  ") + ",\n]");
   };
-  if (!parts.primary_key.empty()) {
-    // Each key column is a column table with primary_key, so retort renders the key as SQLAlchemy does.
-    for (auto& col : columns)
-      for (const auto& k : parts.primary_key)
-        if (col.find("name = " + q(k) + ",") != std::string::npos && col.find("primary_key = true") == std::string::npos)
-          col.insert(col.size() - 2, ", primary_key = true");
-    o.fields[2].second = "[\n  " + joined(columns, ",\n  ") + ",\n]";
-    if (parts.primary_key.size() > 1) o.add("primary_key", toml_list(parts.primary_key));
-  }
+  list("columns", rendered);
+  if (parts.primary_key.size() > 1) o.add("primary_key", toml_list(parts.primary_key));
   list("foreign_keys", parts.foreign_keys);
   list("indexes", parts.indexes);
   list("checks", parts.checks);
@@ -675,7 +673,7 @@ std::vector<toml_op> translate(const py& call, const std::string& batch_table) {
     const std::string table = table_arg(0, "table_name");
     o.add("op", q("add_column"));
     o.add("table", q(table));
-    o.add("column", column_of(arg(call, at(1), "column", "column"), table, nullptr));
+    o.add("column", column_of(arg(call, at(1), "column", "column"), table, nullptr).toml());
     return {o};
   }
   if (fn == "drop_column") {

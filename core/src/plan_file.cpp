@@ -44,12 +44,6 @@ std::string leading_words(std::string_view sql, std::size_t at_most) {
   return out;
 }
 
-std::string json_list_of(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  for (const auto& s : items) quoted.push_back(sdk::json_string(s));
-  return fmt::format("[{}]", fmt::join(quoted, ", "));
-}
-
 std::string json_ms(const std::optional<std::chrono::milliseconds>& ms) {
   return ms ? std::to_string(ms->count()) : "null";
 }
@@ -150,9 +144,9 @@ std::string plan_json(const plan_file& p) {
   field("atomic", p.atomic ? "true" : "false");
   field("guards", fmt::format("{{\"lock_timeout_ms\": {}, \"statement_timeout_ms\": {}}}", json_ms(p.defaults.lock_timeout),
                               json_ms(p.defaults.statement_timeout)));
-  field("from", fmt::format("{{\"rows\": {}, \"rows_sha256\": {}, \"heads\": {}}}", json_list_of(p.rows),
-                            sdk::json_string(rows_sha256(p.rows)), json_list_of(p.heads_from)));
-  field("to", json_list_of(p.to));
+  field("from", fmt::format("{{\"rows\": {}, \"rows_sha256\": {}, \"heads\": {}}}", json_list(p.rows),
+                            sdk::json_string(rows_sha256(p.rows)), json_list(p.heads_from)));
+  field("to", json_list(p.to));
   field("revert", p.revert ? "true" : "false");
   out += "  \"steps\": [";
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
@@ -162,8 +156,8 @@ std::string plan_json(const plan_file& p) {
                        "      \"file_sha256\": {},\n      \"heads_before\": {},\n      \"heads_after\": {},\n"
                        "      \"journaled\": {},\n      \"segments\": [",
                        sdk::json_string(s.revision), sdk::json_string(to_string(s.dir)), sdk::json_string(s.message),
-                       sdk::json_string(s.file), sdk::json_string(s.file_sha256), json_list_of(s.heads_before),
-                       json_list_of(s.heads_after), s.journaled ? "true" : "false");
+                       sdk::json_string(s.file), sdk::json_string(s.file_sha256), json_list(s.heads_before),
+                       json_list(s.heads_after), s.journaled ? "true" : "false");
     for (std::size_t k = 0; k < s.segments.size(); ++k) {
       const auto& seg = s.segments[k];
       out += fmt::format("{}\n        {{\"transaction\": {}, \"statements\": [", k ? "," : "",

@@ -114,6 +114,18 @@ const version_store& project::impl::offline_store() {
   return *offline_store_;
 }
 
+project::impl::rendered project::impl::render(const std::string& target, direction dir) {
+  check_online_target(target, dir == direction::up);
+  rendered out;
+  out.db = read_version_rows(graph(), store(), connection());
+  target_planner planner(graph(), dir, target);
+  out.steps = planner(out.db.heads);
+  render_plan(out.steps, graph(), out.db.heads, dialect(), plugins(), {cfg().lock_timeout, cfg().statement_timeout});
+  out.to = planner.revisions();
+  out.revert = planner.reverts();
+  return out;
+}
+
 // The API.
 
 namespace {
@@ -210,27 +222,22 @@ std::vector<revision_info> project::history() {
 
 plan_file project::plan(const std::string& target, direction dir, bool atomic) {
   auto& p = *impl_;
-  check_online_target(target, dir == direction::up);
   const auto& g = p.graph();
-  const auto db = read_version_rows(g, p.store(), p.connection());
-  target_planner planner(g, dir, target);
-  auto steps = planner(db.heads);
-  const guards defaults{p.cfg().lock_timeout, p.cfg().statement_timeout};
-  render_plan(steps, g, db.heads, p.dialect(), p.plugins(), defaults);
+  const auto r = p.render(target, dir);
   atomic = atomic || p.cfg().mode == transaction_mode::all;
-  if (atomic) refuse_segments_in_atomic(g, steps);
+  if (atomic) refuse_segments_in_atomic(g, r.steps);
 
-  plan_file out = describe_plan(g, steps, db.rows);
+  plan_file out = describe_plan(g, r.steps, r.db.rows);
   out.dialect = p.dialect().name();
   out.database = p.url().redacted();
   out.version_table = p.store().version_table();
   out.dir = dir;
   out.target = target;
   out.atomic = atomic;
-  out.defaults = defaults;
-  out.heads_from = ids_of(g, db.heads);
-  out.to = ids_of(g, planner.revisions());
-  out.revert = planner.reverts();
+  out.defaults = {p.cfg().lock_timeout, p.cfg().statement_timeout};
+  out.heads_from = ids_of(g, r.db.heads);
+  out.to = ids_of(g, r.to);
+  out.revert = r.revert;
   return out;
 }
 
@@ -253,9 +260,7 @@ run_result project::apply(const plan_file& plan, const run_settings& how) {
   if (plan.version_table != p.store().version_table())
     throw sdk::error(sdk::error_kind::input, fmt::format("{} was made for the version table {}; this project's is {}",
                                                          what, plan.version_table, p.store().version_table()));
-  run_settings exact = how;
-  exact.atomic = plan.atomic;
-  auto opts = options_for(p, exact);
+  auto opts = options_for(p, how);
   opts.atomic = plan.atomic;
   opts.defaults = plan.defaults;
   // Under the lock, with the rows read there: the plan made again from them must be the plan reviewed.

@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "graph.hpp"
 #include "loader/plugin_host.hpp"
+#include "runner.hpp"
 #include "state.hpp"
 
 #include <retort/retort.hpp>
@@ -41,6 +42,16 @@ struct project::impl {
   const version_store& offline_store();
   /// The schema retort's tables are configured to live in, or empty.
   std::string schema();
+
+  /// What an upgrade (or downgrade) to `target` would run now, changing nothing: the version rows
+  /// read, the steps rendered with the project's guards, and the revisions the target resolved to.
+  struct rendered {
+    version_rows db;
+    std::vector<step> steps;
+    std::vector<rev> to;
+    bool revert = false;
+  };
+  rendered render(const std::string& target, direction dir);
 
  private:
   std::filesystem::path config_file_;

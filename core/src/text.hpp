@@ -30,4 +30,9 @@ template <class Items, class F> std::string join_each(const Items& items, F f) {
 
 using sdk::utf8_length;  // retort/sdk/json.hpp
 
+/// ["a", "b"]: each item as a JSON string.
+inline std::string json_list(const std::vector<std::string>& items) {
+  return "[" + join_each(items, [](const std::string& s) { return sdk::json_string(s); }) + "]";
+}
+
 }  // namespace retort

@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,44 +39,57 @@ namespace {
 /// reads only .symtab, which strip removes. None when the file is not such an ELF file or its
 /// tables do not fit in it: the caller asks library_info then, for its error.
 std::optional<std::vector<std::string>> dynamic_symbols(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string elf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto fits = [&](std::uint64_t at, std::uint64_t n) { return at <= elf.size() && n <= elf.size() - at; };
-  auto read = [&](std::uint64_t at, auto& v) {
-    std::memcpy(&v, elf.data() + at, sizeof v);
+  // Only the ELF header, the section headers and the two tables are read: a plugin with its debug
+  // information is megabytes, and this runs before every plugin is loaded.
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  const auto file_size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+  auto bytes = [&](std::uint64_t at, std::uint64_t n) -> std::optional<std::string> {
+    if (at > file_size || n > file_size - at) return std::nullopt;
+    std::string out(n, '\0');
+    in.seekg(static_cast<std::streamoff>(at));
+    if (!in.read(out.data(), static_cast<std::streamsize>(n))) return std::nullopt;
+    return out;
   };
+  auto get = [](const std::string& from, std::size_t at, auto& v) { std::memcpy(&v, from.data() + at, sizeof v); };
+  const auto header = bytes(0, 64);
   // e_ident: ELFCLASS64, ELFDATA2LSB.
-  if (elf.size() < 64 || elf.compare(0, 4, "\x7f" "ELF") != 0 || elf[4] != 2 || elf[5] != 1) return std::nullopt;
+  if (!header || header->compare(0, 4, "\x7f" "ELF") != 0 || (*header)[4] != 2 || (*header)[5] != 1) return std::nullopt;
   std::uint64_t shoff = 0;
   std::uint16_t shentsize = 0, shnum = 0;
-  read(0x28, shoff);
-  read(0x3a, shentsize);
-  read(0x3c, shnum);
-  if (shentsize != 64 || !fits(shoff, std::uint64_t{shnum} * 64)) return std::nullopt;
-  auto section = [&](std::uint64_t i, std::uint32_t& type, std::uint64_t& offset, std::uint64_t& size,
-                     std::uint32_t& link, std::uint64_t& entsize) {
-    const std::uint64_t at = shoff + i * 64;
-    read(at + 4, type);
-    read(at + 24, offset);
-    read(at + 32, size);
-    read(at + 40, link);
-    read(at + 56, entsize);
+  get(*header, 0x28, shoff);
+  get(*header, 0x3a, shentsize);
+  get(*header, 0x3c, shnum);
+  if (shentsize != 64) return std::nullopt;
+  const auto sections = bytes(shoff, std::uint64_t{shnum} * 64);
+  if (!sections) return std::nullopt;
+  struct section_header {
+    std::uint32_t type = 0, link = 0;
+    std::uint64_t offset = 0, size = 0, entsize = 0;
+  };
+  auto section = [&](std::uint64_t i) {
+    section_header h;
+    get(*sections, i * 64 + 4, h.type);
+    get(*sections, i * 64 + 24, h.offset);
+    get(*sections, i * 64 + 32, h.size);
+    get(*sections, i * 64 + 40, h.link);
+    get(*sections, i * 64 + 56, h.entsize);
+    return h;
   };
   for (std::uint64_t i = 0; i < shnum; ++i) {
-    std::uint32_t type = 0, link = 0, str_type = 0, str_link = 0;
-    std::uint64_t offset = 0, size = 0, entsize = 0, str_offset = 0, str_size = 0, str_entsize = 0;
-    section(i, type, offset, size, link, entsize);
-    if (type != 11) continue;  // SHT_DYNSYM
-    if (entsize != 24 || !fits(offset, size) || link >= shnum) return std::nullopt;
-    section(link, str_type, str_offset, str_size, str_link, str_entsize);
-    if (str_type != 3 || !fits(str_offset, str_size)) return std::nullopt;  // SHT_STRTAB
+    const section_header dynsym = section(i);
+    if (dynsym.type != 11) continue;  // SHT_DYNSYM
+    if (dynsym.entsize != 24 || dynsym.link >= shnum) return std::nullopt;
+    const section_header strtab = section(dynsym.link);
+    if (strtab.type != 3) return std::nullopt;  // SHT_STRTAB
+    const auto syms = bytes(dynsym.offset, dynsym.size);
+    const auto strs = bytes(strtab.offset, strtab.size);
+    if (!syms || !strs) return std::nullopt;
     std::vector<std::string> names;
-    for (std::uint64_t sym = offset; sym + 24 <= offset + size; sym += 24) {
+    for (std::size_t sym = 0; sym + 24 <= syms->size(); sym += 24) {
       std::uint32_t name = 0;
-      read(sym, name);
-      if (name == 0 || name >= str_size) continue;
-      const char* begin = elf.data() + str_offset + name;
-      names.emplace_back(begin, ::strnlen(begin, str_size - name));
+      get(*syms, sym, name);
+      if (name == 0 || name >= strs->size()) continue;
+      names.emplace_back(strs->c_str() + name, ::strnlen(strs->c_str() + name, strs->size() - name));
     }
     return names;
   }
