@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 
 namespace retort::json {
@@ -107,7 +106,9 @@ class parser {
     if (literal("null")) return v;
     if (c == '-' || (c >= '0' && c <= '9')) {
       v.t = value::type::number;
+      const std::size_t start = i_;
       v.number = parse_number();
+      v.text = s_.substr(start, i_ - start);
       return v;
     }
     fail(fmt::format("unexpected character '{}'", c >= 0x20 && c < 0x7f ? std::string(1, c) : fmt::format("\\x{:02x}", static_cast<unsigned char>(c))));
@@ -269,8 +270,10 @@ std::string reader::str_or_empty(std::string_view key) const {
 bool reader::boolean(std::string_view key) const { return get(key, value::type::boolean, "true or false").boolean; }
 
 std::int64_t reader::count(std::string_view key) const {
-  const double n = get(key, value::type::number, "a whole number").number;
-  if (!(n >= 0 && n <= 9007199254740992.0) || std::floor(n) != n) fail(key, "expected a whole number from 0");
+  const value& v = get(key, value::type::number, "a whole number");
+  const double n = v.number;
+  const bool digits = v.text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || !(n <= 9007199254740992.0)) fail(key, fmt::format("{}: expected a whole number from 0", v.text));
   return static_cast<std::int64_t>(n);
 }
 

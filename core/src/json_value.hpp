@@ -14,7 +14,7 @@ struct value {
   type t = type::null;
   bool boolean = false;
   double number = 0;
-  std::string text;                                   ///< a string
+  std::string text;                                   ///< a string, or a number as written
   std::vector<value> items;                           ///< an array
   std::vector<std::string> keys;  ///< an object's member names, in file order
   std::vector<value> members;     ///< … and their values

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <optional>
 
 #ifndef RETORT_VERSION
 #define RETORT_VERSION "0.0.0"
@@ -60,9 +61,50 @@ std::optional<std::chrono::milliseconds> read_ms(const json::reader& r, std::str
   return std::chrono::milliseconds(n);
 }
 
-/// JSON carries text as UTF-8: a statement compares with its plan as JSON wrote it.
-bool same_text(const std::string& planned, const std::string& now) {
-  return planned == now || sdk::json_string(planned) == sdk::json_string(now);
+/// A value as a message quotes it: as JSON, on one line, but a list or an object by its size.
+std::string quote(const json::value& v) {
+  switch (v.t) {
+    case json::value::type::null: return "null";
+    case json::value::type::boolean: return v.boolean ? "true" : "false";
+    case json::value::type::number: return v.text;
+    case json::value::type::string: return sdk::json_string(v.text);
+    case json::value::type::array: return fmt::format("{} item{}", v.items.size(), v.items.size() == 1 ? "" : "s");
+    case json::value::type::object: return "an object";
+  }
+  return {};
+}
+
+struct difference {
+  std::string path, then, now;
+};
+
+/// Where two documents the same writer wrote first differ, as a path such as
+/// `steps[0] (revision 1a2b).segments[1].statements[0].sql`.
+std::optional<difference> first_difference(const json::value& a, const json::value& b, const std::string& path) {
+  using type = json::value::type;
+  const auto differ = [&] { return difference{path.empty() ? "the plan" : path, quote(a), quote(b)}; };
+  if (a.t != b.t) return differ();
+  switch (a.t) {
+    case type::null: return std::nullopt;
+    case type::boolean: return a.boolean == b.boolean ? std::nullopt : std::optional(differ());
+    case type::number:
+    case type::string: return a.text == b.text ? std::nullopt : std::optional(differ());
+    case type::array:
+      for (std::size_t i = 0; i < a.items.size() && i < b.items.size(); ++i) {
+        std::string at = fmt::format("{}[{}]", path, i);
+        if (const auto* r = a.items[i].find("revision"); r && r->t == type::string) at += " (revision " + r->text + ")";
+        if (auto d = first_difference(a.items[i], b.items[i], at)) return d;
+      }
+      return a.items.size() == b.items.size() ? std::nullopt : std::optional(differ());
+    case type::object:
+      for (std::size_t i = 0; i < a.keys.size(); ++i) {
+        const json::value* other = b.find(a.keys[i]);
+        if (!other) return differ();
+        if (auto d = first_difference(a.members[i], *other, path.empty() ? a.keys[i] : path + "." + a.keys[i])) return d;
+      }
+      return a.keys.size() == b.keys.size() ? std::nullopt : std::optional(differ());
+  }
+  return std::nullopt;
 }
 
 /// A file as the user names it: relative to the working directory when it is below it.
@@ -128,7 +170,10 @@ plan_file describe_plan(const revision_graph& g, const std::vector<step>& plan, 
   return p;
 }
 
-std::string plan_json(const plan_file& p) {
+namespace {
+
+/// The plan as JSON without its own hash.
+std::string plan_body(const plan_file& p) {
   std::string out = "{\n";
   auto field = [&](std::string_view key, const std::string& v, bool last = false) {
     out += fmt::format("  {}: {}{}\n", sdk::json_string(key), v, last ? "" : ",");
@@ -178,7 +223,21 @@ std::string plan_json(const plan_file& p) {
   return out;
 }
 
-plan_file read_plan(std::string_view text, const std::string& source) {
+/// The line plan_json writes for the hash of the rest of the text.
+std::string hash_line(const std::string& sha256) { return fmt::format("  \"plan_sha256\": {},\n", sdk::json_string(sha256)); }
+
+}  // namespace
+
+std::string plan_json(const plan_file& p) {
+  std::string out = plan_body(p);
+  // Second, after "retort_plan": the hash of the rest of the text, so that an edit by hand shows.
+  out.insert(out.find('\n', 2) + 1, hash_line(sha256_hex(out)));
+  return out;
+}
+
+plan_file read_plan(std::string_view text, const std::string& source) { return read_plan(text, source, true); }
+
+plan_file read_plan(std::string_view text, const std::string& source, bool check_hash) {
   const json::value doc = json::parse(text, source);
   const json::reader r(doc, source, "");
   if (!doc.find("retort_plan"))
@@ -187,7 +246,7 @@ plan_file read_plan(std::string_view text, const std::string& source) {
   if (r.count("retort_plan") != plan_file::format)
     r.fail("retort_plan", fmt::format("format {} is not the one this retort reads ({})", r.count("retort_plan"),
                                       plan_file::format));
-  r.only({"retort_plan", "retort_version", "created", "dialect", "database", "version_table", "direction", "target",
+  r.only({"retort_plan", "plan_sha256", "retort_version", "created", "dialect", "database", "version_table", "direction", "target",
           "atomic", "guards", "from", "to", "revert", "steps"});
   plan_file p;
   p.source = source;
@@ -238,6 +297,16 @@ plan_file read_plan(std::string_view text, const std::string& source) {
     }
     p.steps.push_back(std::move(ps));
   }
+  if (check_hash) {
+    // The hash is of the text as plan_json wrote it, without the hash's own line.
+    const std::string sha256 = r.str("plan_sha256");
+    std::string rest(text);
+    const auto at = rest.find(hash_line(sha256));
+    if (at != std::string::npos) rest.erase(at, hash_line(sha256).size());
+    if (at == std::string::npos || sha256_hex(rest) != sha256)
+      r.fail("plan_sha256", "does not match the plan: it was changed after `retort plan` wrote it. A reviewed plan "
+                            "runs only as it was written; make a new one with `retort plan -o FILE` and review that");
+  }
   return p;
 }
 
@@ -257,54 +326,21 @@ std::vector<std::string> files_changed(const plan_file& p, const revision_graph&
   return changed;
 }
 
-std::vector<std::string> plan_changed(const plan_file& p, const revision_graph& g, const std::vector<std::string>& rows,
-                                      const std::vector<step>& now) {
-  std::vector<std::string> changed;
-  if (rows != p.rows) {
-    changed.push_back(fmt::format("the version table moved since the plan: it held {} (sha256 {}), it holds {} now",
-                                  quoted_list(p.rows), rows_sha256(p.rows).substr(0, 12), quoted_list(rows)));
-    return changed;  // the steps from there are another plan
-  }
-  for (std::size_t i = 0; i < std::max(now.size(), p.steps.size()); ++i) {
-    if (i >= now.size()) {
-      changed.push_back(fmt::format("step {} ({} {}) is no longer planned from these rows", i + 1,
-                                    to_string(p.steps[i].dir), p.steps[i].revision));
-      continue;
-    }
-    const step& s = now[i];
-    const std::string id = g.at(s.r).id;
-    if (i >= p.steps.size() || p.steps[i].revision != id || p.steps[i].dir != s.dir) {
-      changed.push_back(fmt::format("step {} is {} {} now, not what the plan says", i + 1, to_string(s.dir), id));
-      continue;
-    }
-    const planned_step& ps = p.steps[i];
-    if (ps.heads_before != ids_of(g, s.heads_before) || ps.heads_after != ids_of(g, s.heads_after))
-      changed.push_back(fmt::format("revision {}: the version rows it goes from and to are not the plan's", id));
-    // The plan's statements in a row, and its segments as the runner gives them.
-    std::vector<const planned_statement*> planned;
-    std::vector<segment> planned_segments;
-    for (const auto& seg : ps.segments) {
-      planned_segments.push_back({planned.size(), planned.size() + seg.statements.size(), seg.transaction});
-      for (const auto& st : seg.statements) planned.push_back(&st);
-    }
-    auto differs = [&](std::size_t n) {
-      return !same_text(planned[n]->sql, s.statements[n].sql) || planned[n]->transactional != s.statements[n].transactional;
-    };
-    std::size_t n = 0;
-    while (n < planned.size() && n < s.statements.size() && !differs(n)) ++n;
-    auto same = [](const segment& a, const segment& b) {
-      return a.first == b.first && a.end == b.end && a.transaction == b.transaction;
-    };
-    if (n < planned.size() && n < s.statements.size())
-      changed.push_back(fmt::format("revision {}: statement {} renders differently now\n  planned: {}\n  now:     {}", id,
-                                    n + 1, planned[n]->sql, s.statements[n].sql));
-    else if (planned.size() != s.statements.size())
-      changed.push_back(fmt::format("revision {}: it has {} statements now, the plan {}", id, s.statements.size(),
-                                    planned.size()));
-    else if (!std::equal(planned_segments.begin(), planned_segments.end(), s.segments.begin(), s.segments.end(), same))
-      changed.push_back(fmt::format("revision {}: its statements commit in other segments now", id));
-  }
-  return changed;
+std::vector<std::string> plan_changed(const plan_file& p, const plan_file& made) {
+  if (made.rows != p.rows)
+    return {fmt::format("the version table moved since the plan: it held {} (sha256 {}), it holds {} now",
+                        quoted_list(p.rows), rows_sha256(p.rows).substr(0, 12), quoted_list(made.rows))};
+  // What says how and when it was made, not what it does, may differ.
+  plan_file now = made;
+  now.retort_version = p.retort_version;
+  now.created = p.created;
+  now.database = p.database;
+  const auto source = p.source.empty() ? std::string("the plan") : p.source;
+  const json::value then_doc = json::parse(plan_body(p), source);
+  const json::value now_doc = json::parse(plan_body(now), "the plan made again");
+  const auto d = first_difference(then_doc, now_doc, "");
+  if (!d) return {};
+  return {fmt::format("{}: {} in the plan, {} made again now", d->path, d->then, d->now)};
 }
 
 }  // namespace retort

@@ -21,11 +21,14 @@ plan_file describe_plan(const revision_graph& g, const std::vector<step>& plan, 
 /// Lower-case hex SHA-256 of the rows, one per line: what a plan pins the version table to.
 std::string rows_sha256(const std::vector<std::string>& rows);
 
+/// read_plan, and with `check_hash` false it also reads a plan whose `plan_sha256` is wrong or
+/// missing (for the fuzzer, which cannot forge one).
+plan_file read_plan(std::string_view text, const std::string& source, bool check_hash);
+
 /// What no longer holds of a plan, as lines that say what changed: files edited, renamed away or
-/// gone since it was made (before connecting), and the version table and steps as the database
-/// and the dialect give them now (`now` rendered from `rows`). Empty when the plan may run.
+/// gone since it was made (before connecting); and, under the lock, where `made` — the plan made
+/// again from the version rows and the files as they are — differs from it. Empty when it may run.
 std::vector<std::string> files_changed(const plan_file& p, const revision_graph& g);
-std::vector<std::string> plan_changed(const plan_file& p, const revision_graph& g, const std::vector<std::string>& rows,
-                                      const std::vector<step>& now);
+std::vector<std::string> plan_changed(const plan_file& p, const plan_file& made);
 
 }  // namespace retort

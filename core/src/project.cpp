@@ -220,24 +220,33 @@ std::vector<revision_info> project::history() {
   return out;
 }
 
-plan_file project::plan(const std::string& target, direction dir, bool atomic) {
-  auto& p = *impl_;
-  const auto& g = p.graph();
-  const auto r = p.render(target, dir);
-  atomic = atomic || p.cfg().mode == transaction_mode::all;
-  if (atomic) refuse_segments_in_atomic(g, r.steps);
+namespace {
 
-  plan_file out = describe_plan(g, r.steps, r.db.rows);
+/// The plan file for `steps`, rendered from the version `rows` and `heads`, with what it was made for.
+plan_file written_plan(project::impl& p, const std::vector<step>& steps, const version_rows& db, const std::string& target,
+                       direction dir, bool atomic, const std::vector<rev>& to, bool revert) {
+  const auto& g = p.graph();
+  plan_file out = describe_plan(g, steps, db.rows);
   out.dialect = p.dialect().name();
   out.database = p.url().redacted();
   out.version_table = p.store().version_table();
   out.dir = dir;
   out.target = target;
-  out.atomic = atomic;
+  out.atomic = atomic || p.cfg().mode == transaction_mode::all;
   out.defaults = {p.cfg().lock_timeout, p.cfg().statement_timeout};
-  out.heads_from = ids_of(g, r.db.heads);
-  out.to = ids_of(g, r.to);
-  out.revert = r.revert;
+  out.heads_from = ids_of(g, db.heads);
+  out.to = ids_of(g, to);
+  out.revert = revert;
+  return out;
+}
+
+}  // namespace
+
+plan_file project::plan(const std::string& target, direction dir, bool atomic) {
+  auto& p = *impl_;
+  const auto r = p.render(target, dir);
+  plan_file out = written_plan(p, r.steps, r.db, target, dir, atomic, r.to, r.revert);
+  if (out.atomic) refuse_segments_in_atomic(p.graph(), r.steps);
   return out;
 }
 
@@ -262,18 +271,22 @@ run_result project::apply(const plan_file& plan, const run_settings& how) {
                                                          what, plan.version_table, p.store().version_table()));
   auto opts = options_for(p, how);
   opts.atomic = plan.atomic;
-  opts.defaults = plan.defaults;
-  // Under the lock, with the rows read there: the plan made again from them must be the plan reviewed.
-  opts.approve = [&](const std::vector<std::string>& rows, const std::vector<step>& now) {
-    if (const auto changed = plan_changed(plan, g, rows, now); !changed.empty()) refuse(what, changed);
-  };
+  // Under the lock, with the rows read there: the plan made again from them, with the project's
+  // settings as they are now, must be the plan reviewed, field for field.
   target_planner planner(g, plan.dir, to, plan.revert);
+  version_rows db;
+  opts.approve = [&](const std::vector<std::string>& rows, const std::vector<step>& now) {
+    db.rows = rows;
+    const auto made = written_plan(p, now, db, plan.target, plan.dir, plan.atomic, to, planner.reverts());
+    if (const auto changed = plan_changed(plan, made); !changed.empty()) refuse(what, changed);
+  };
   auto result = run(
       p,
       [&](const std::vector<rev>& now) {
         if (const auto heads = ids_of(g, now); heads != plan.heads_from)
           refuse(what, {fmt::format("the database moved since the plan: it was at {}, it is at {} now",
                                     join(plan.heads_from, "base"), join(heads, "base"))});
+        db.heads = now;
         return planner(now);
       },
       opts);

@@ -4,6 +4,9 @@
 #include "plan_review.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <cstdio>
 
 namespace retort_test {
 namespace {
@@ -38,6 +41,20 @@ TEST_F(plan, the_summary_marks_what_destroys_data_and_what_commits_on_its_own) {
   EXPECT_EQ(planned_statements(dir.path(), dir / "p.json").size(), 5u);
 }
 
+/// A plan file after an edit, with its plan_sha256 made again as `retort plan` makes it: what a
+/// plan says when the project or the database changed under it, not its text.
+std::string resealed(std::string text) {
+  const auto line = text.find("  \"plan_sha256\": ");
+  text.erase(line, text.find('\n', line) + 1 - line);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < len; ++i) hex.append(byte, std::snprintf(byte, sizeof byte, "%02x", digest[i]));
+  return text.insert(line, "  \"plan_sha256\": \"" + hex + "\",\n");
+}
+
 TEST_F(plan, a_plan_that_is_not_what_plan_wrote_is_refused_naming_where) {
   chain();
   const fs::path file = dir / "plan.json";
@@ -58,16 +75,33 @@ TEST_F(plan, a_plan_that_is_not_what_plan_wrote_is_refused_naming_where) {
     EXPECT_NE(at, std::string::npos) << from;
     return at == std::string::npos ? t : t.replace(at, from.size(), to);
   };
-  // A statement edited by hand: it is not what the files render.
-  refused(replaced("CREATE TABLE \\\"orders\\\"", "CREATE TABLE \\\"orderz\\\""),
-          "revision b2: statement 1 renders differently now\n  planned: CREATE TABLE \"orderz\"");
-  refused(replaced("\"heads_after\": [\"b2\"]", "\"heads_after\": [\"a1\"]"),
-          "revision b2: the version rows it goes from and to are not the plan's");
+  // Any edit by hand, even to what only the summary shows.
+  const std::string edited = "plan.json:3: plan_sha256: does not match the plan: it was changed after `retort plan` wrote it";
+  refused(replaced("CREATE TABLE \\\"orders\\\"", "CREATE TABLE \\\"orderz\\\""), edited);
+  refused(replaced("\"heads_after\": [\"b2\"]", "\"heads_after\": [\"a1\"]"), edited);
+  refused(replaced("\"message\": \"create orders\"", "\"message\": \"harmless\""), edited);
+  refused(replaced("\"atomic\": false", "\"atomic\": false "), edited);
+  std::string unsealed = good;
+  unsealed.erase(unsealed.find("  \"plan_sha256\""), unsealed.find('\n', unsealed.find("  \"plan_sha256\"")) + 1 -
+                                                        unsealed.find("  \"plan_sha256\""));
+  refused(unsealed, "plan_sha256: missing");
+  // Resealed, the plan is compared field for field with the one the project makes now.
+  refused(resealed(replaced("CREATE TABLE \\\"orders\\\"", "CREATE TABLE \\\"orderz\\\"")),
+          "steps[1] (revision b2).segments[0].statements[0].sql: \"CREATE TABLE \\\"orderz\\\"");
+  refused(resealed(replaced("\"heads_after\": [\"b2\"]", "\"heads_after\": [\"a1\"]")),
+          "steps[1] (revision b2).heads_after[0]: \"a1\" in the plan, \"b2\" made again now");
+  refused(resealed(replaced("\"message\": \"create orders\"", "\"message\": \"harmless\"")),
+          "steps[1] (revision b2).message: \"harmless\" in the plan, \"create orders\" made again now");
+  refused(resealed(replaced("\"lock_timeout_ms\": null", "\"lock_timeout_ms\": 500")),
+          "guards.lock_timeout_ms: 500 in the plan, null made again now");
   refused(replaced("\"rows\": []", "\"rows\": [\"b2\"]"), "rows_sha256: does not match the rows listed beside it");
-  refused(replaced("\"revision\": \"b2\"", "\"revision\": \"zz\""), "revision zz (");
-  refused(replaced("\"atomic\": false", "\"atomic\": 0"), "plan.json:10: atomic: expected true or false, found a number");
-  refused(replaced("\"journaled\": false", "\"journaledx\": false"), "plan.json:24: steps[0].journaledx: not a field retort knows");
+  refused(resealed(replaced("\"revision\": \"b2\"", "\"revision\": \"zz\"")), "revision zz (");
+  // Files the parser refuses, naming line and field.
+  refused(replaced("\"atomic\": false", "\"atomic\": 0"), "plan.json:11: atomic: expected true or false, found a number");
+  refused(replaced("\"journaled\": false", "\"journaledx\": false"), "plan.json:25: steps[0].journaledx: not a field retort knows");
   refused(replaced("\"retort_plan\": 1", "\"retort_plan\": 7"), "retort_plan: format 7 is not the one this retort reads");
+  for (const char* n : {"1.0", "1e0", "-1", "01x"})
+    refused(replaced("\"retort_plan\": 1", std::string("\"retort_plan\": ") + n), "plan.json:2:");
   refused(good.substr(0, good.size() / 2), "plan.json:");
   refused("[1, 2]", "plan.json:1: the document: expected an object, found an array");
   refused("{\"retort_plan\": 1, \"retort_plan\": 1}", "plan.json:1:33: the member \"retort_plan\" appears twice");
@@ -84,6 +118,42 @@ TEST_F(plan, a_plan_that_is_not_what_plan_wrote_is_refused_naming_where) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
   EXPECT_EQ(history(), (std::vector<std::vector<std::string>>{{"a1", "up", "applied"}, {"b2", "up", "applied"}}));
+}
+
+TEST_F(plan, a_plan_is_refused_when_the_settings_it_was_made_with_changed) {
+  chain();
+  const fs::path file = dir / "plan.json";
+  ASSERT_EQ(retort({"plan", "-o", file.string()}).code, 0);
+  const std::string toml = slurp(dir / "retort.toml");
+  write(dir / "retort.toml", toml + "\nlock_timeout = \"2s\"\n");
+  auto r = retort({"apply", file.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "guards.lock_timeout_ms: null in the plan, 2000 made again now")) << r.err;
+  std::string all = toml;
+  write(dir / "retort.toml", all.replace(all.find("\"per-migration\""), 15, "\"all\""));
+  r = retort({"apply", file.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "atomic: false in the plan, true made again now")) << r.err;
+  EXPECT_FALSE(fs::exists(db) && !tables(db).empty());
+  write(dir / "retort.toml", toml);
+  r = retort({"apply", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+}
+
+TEST_F(plan, a_plan_of_sql_that_is_not_utf8_runs_as_it_was_planned) {
+  // Latin-1 in a comment and in a string: bytes JSON cannot carry as they are.
+  migration("1_a1.sql", std::string("-- retort:revision a1\n-- retort:message caf\xe9\n-- retort:upgrade\n"
+                                    "-- caf\xe9\nCREATE TABLE t (name TEXT DEFAULT 'caf\xe9');\n"
+                                    "-- retort:downgrade\nDROP TABLE t;\n"));
+  const fs::path file = dir / "plan.json";
+  auto r = retort({"plan", "-o", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = retort({"apply", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(tables(db), (std::vector<std::string>{"retort_history", "retort_version", "t"}));
+  EXPECT_EQ(column(db, "SELECT dflt_value FROM pragma_table_info('t')"), std::vector<std::string>{"'caf\xe9'"});
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto plan = retort::read_plan(text, "fuzz/plan.json");
+    const auto plan = retort::read_plan(text, "fuzz/plan.json", false);
     const auto again = retort::plan_json(plan);
     if (retort::plan_json(retort::read_plan(again, "fuzz/again.json")) != again) std::abort();
   } catch (const retort::sdk::error&) {
