@@ -108,10 +108,10 @@ std::string context::schema() { return parts().schema(); }
 std::vector<rev> context::db_heads() { return read_version_rows(graph(), store(), connection()).heads; }
 
 void context::note(const std::string& line) {
-  if (global.verbosity >= 0) err << redact(line) << "\n";
+  if (global.verbosity >= 0) err << printable(redact(line)) << "\n";
 }
 
-void context::warn(const std::string& line) { err << prefix(paint::warning, global.colour) << redact(line) << "\n"; }
+void context::warn(const std::string& line) { err << prefix(paint::warning, global.colour) << printable(redact(line)) << "\n"; }
 
 const std::vector<command>& commands() {
   static const std::vector<command> all = {

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 #include "terminal.hpp"
 #include "redact.hpp"
+#include "text.hpp"
 #include "runner.hpp"
 
 #include <retort/sdk/error.hpp>
@@ -115,19 +116,19 @@ int main(int argc, char** argv) {
     if (const auto* f = dynamic_cast<const run_failure*>(&e))
       for (const auto& w : f->so_far.warnings) ctx.warn(w);
     if (json) json_error(std::cout, redact(e.what()), &e);
-    std::cerr << error << redact(e.what()) << "\n";
+    std::cerr << error << printable(redact(e.what())) << "\n";
     return exit_code(e.kind());
   } catch (const std::filesystem::filesystem_error& e) {
     // A path that is not what it must be (a file where a directory goes, no permission): bad files.
     if (json) json_error(std::cout, redact(e.what()), nullptr);
-    std::cerr << error << redact(e.what()) << "\n";
+    std::cerr << error << printable(redact(e.what())) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
     if (json) json_error(std::cout, redact(e.what()), nullptr);
-    std::cerr << "retort " << name << ": error: " << redact(e.what()) << "\n(see `retort " << name << " --help`)\n";
+    std::cerr << "retort " << name << ": error: " << printable(redact(e.what())) << "\n(see `retort " << name << " --help`)\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << error << redact(e.what()) << "\n";
+    std::cerr << error << printable(redact(e.what())) << "\n";
     return 1;
   } catch (...) {
     std::cerr << error << "an exception that is not a std::exception\n";

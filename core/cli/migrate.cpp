@@ -66,9 +66,6 @@ int migrate(context& ctx, direction dir) {
 
   if (vm.count("backup") && (vm["sql"].as<bool>() || vm["dry-run"].as<bool>()))
     throw sdk::error(sdk::error_kind::usage, "--backup is for a run that changes the database, not --sql or --dry-run");
-  if (vm.count("backup") && std::filesystem::exists(vm["backup"].as<std::string>()))
-    throw sdk::error(sdk::error_kind::usage,
-                     fmt::format("--backup {}: the file exists; name a new one", vm["backup"].as<std::string>()));
   if (vm["sql"].as<bool>()) {
     // Offline: the dialect comes from the URL's scheme alone; nothing connects.
     std::vector<rev> start;
@@ -119,18 +116,8 @@ int migrate(context& ctx, direction dir) {
     throw sdk::error(sdk::error_kind::usage, fmt::format("--on-failure={}: expected stop or revert", on_failure));
   how.revert_on_failure = on_failure == "revert";
   if (vm.count("backup")) how.backup = vm["backup"].as<std::string>();
-  // Said whether the run then succeeds or not: the copy is there either way.
-  auto backed_up = [&] {
-    if (how.backup && std::filesystem::exists(*how.backup)) ctx.note("Backed up the database to " + how.backup->string() + ".");
-  };
-  try {
-    report_run(ctx, [&](const run_settings& s) { return up ? ctx.api().upgrade(target, s) : ctx.api().downgrade(target, s); },
-               how, dir);
-  } catch (...) {
-    backed_up();
-    throw;
-  }
-  backed_up();
+  report_run(ctx, [&](const run_settings& s) { return up ? ctx.api().upgrade(target, s) : ctx.api().downgrade(target, s); },
+             how, dir);
   return 0;
 }
 
@@ -140,8 +127,22 @@ void report_run(context& ctx, const std::function<run_result(const run_settings&
                                   : ctx.global.verbosity == 0 && stderr_is_terminal() ? mode::line
                                                                                       : mode::none);
   how.progress = [&](const progress_event& e) { shown(e); };
-  auto result = run(how);
+  // Said whether the run then succeeds or not, before what it did: the copy is there either way.
+  const bool was_there = how.backup && std::filesystem::exists(*how.backup);  // refused, not a backup
+  auto backed_up = [&] {
+    if (how.backup && !was_there && std::filesystem::exists(*how.backup))
+      ctx.note("Backed up the database to " + how.backup->string() + ".");
+  };
+  run_result result;
+  try {
+    result = run(how);
+  } catch (...) {
+    shown.finish();
+    backed_up();
+    throw;
+  }
   shown.finish();
+  backed_up();
   for (const auto& w : result.warnings) ctx.warn(w);
   if (ctx.global.json) ctx.out << run_json(result) << "\n";
   if (result.steps_run == 0) ctx.note("Nothing to do: the database is at " + join(result.heads, "base") + ".");

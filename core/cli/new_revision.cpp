@@ -37,20 +37,6 @@ std::string slug(const std::string& message) {
   return out.empty() ? "migration" : out;
 }
 
-/// What makes a message unfit for a file's header: bytes that are not UTF-8 (TOML cannot hold them)
-/// or control characters other than tab and newline. Empty when it is fine.
-std::string text_problem(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = utf8_length(s, i);
-    if (n == 0) return fmt::format("the message is not UTF-8 text (byte {})", i + 1);
-    if (n == 1 && (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n')
-      return fmt::format("the message holds a control character (byte {}); write it as text", i + 1);
-    i += n;
-  }
-  return {};
-}
-
 }  // namespace
 
 fs::path write_revision(context& ctx, new_revision spec) {

@@ -907,7 +907,9 @@ alembic_file read_alembic(const std::string& text, const fs::path& path) {
       std::string first = t[0].text;
       const auto start = first.find_first_not_of(" \t\n");
       first = start == std::string::npos ? "" : first.substr(start);
-      f.message = first.substr(0, first.find('\n'));
+      // A message is text retort prints: a control character an escape in the docstring made is a space.
+      f.message = as_text(first.substr(0, first.find('\n')));
+      std::replace(f.message.begin(), f.message.end(), '\t', ' ');
       while (!f.message.empty() && std::isspace(static_cast<unsigned char>(f.message.back()))) f.message.pop_back();
       continue;
     }

@@ -155,6 +155,7 @@ void read_toml_header(migration& m, const sdk::value& root) {
   for (const auto& l : m.branch_labels) check_id(f, "branch_labels", l);
   m.depends_on = f.strings("depends_on");
   m.message = f.optional_string("message").value_or("");
+  if (auto why = text_problem(m.message); !why.empty()) f.fail(*f.find("message"), "message", why);
   m.transactional = f.boolean("transactional", true);
   m.lock_timeout = duration_field(f, "lock_timeout");
   m.statement_timeout = duration_field(f, "statement_timeout");
@@ -224,7 +225,10 @@ sql_sections read_sql(const fs::path& path, std::string_view text, migration* m)
       } else if (key == "down_revision") m->parents = ids("down_revision");
       else if (key == "branch_labels") m->branch_labels = ids("branch_labels");
       else if (key == "depends_on") m->depends_on = words;
-      else if (key == "message") m->message = val;
+      else if (key == "message") {
+        if (auto why = text_problem(val, true); !why.empty()) fail_at(path, line_no, "field 'message': " + why);
+        m->message = val;
+      }
       else if (key == "lock_timeout" || key == "statement_timeout") {
         std::string why;
         auto d = parse_duration(val, &why);

@@ -4,6 +4,7 @@
 #include "cli_fixture.hpp"
 
 #include <chrono>
+#include <tuple>
 
 using namespace retort_test;
 
@@ -153,9 +154,23 @@ TEST_F(cli, hostile_bytes_in_urls_messages_and_files) {
     EXPECT_TRUE(contains(r.err, "NUL")) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "x"));
-  for (const char* message : {"bell\x07here", "not utf-8 \xff\xfe", "esc\x1b[31m"}) {
+  for (const char* message : {"bell\x07here", "not utf-8 \xff\xfe", "esc\x1b[31m", "csi\xc2\x9b" "31m"}) {
     auto r = retort({"revision", "-m", message});
     EXPECT_EQ(r.code, 2) << r.err;
+  }
+  // Nor from a file: a message that would recolour or clear the terminal of whoever reads the history.
+  const fs::path versions_dir = dir / "migrations" / "versions";
+  for (const auto& [name, text, said] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"9_e.toml", "revision = \"e9\"\ndown_revision = \"c3\"\nmessage = \"x\\u001b[2J\"\n[[upgrade]]\nop = \"sql\"\nsql = \"SELECT 1\"\n",
+            "9_e.toml:3: migration: field 'message': the message holds a control character (byte 2)"},
+           {"9_e.sql", "-- retort:revision e9\n-- retort:down_revision c3\n-- retort:message x\x1b]0;owned\x07\n-- retort:upgrade\nSELECT 1;\n",
+            "9_e.sql:3: field 'message': the message holds a control character (byte 2)"}}) {
+    write(versions_dir / name, text);
+    auto r = retort({"history"});
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_TRUE(contains(r.err, said)) << r.err;
+    EXPECT_FALSE(contains(r.out + r.err, "\x1b")) << r.err;
+    fs::remove(versions_dir / name);
   }
   // A tab and a newline are text: escaped in TOML, readable afterwards.
   auto r = retort({"revision", "-m", "two\tparts\nand a line", "--rev-id", "m4", "--head", "c3"});
@@ -163,6 +178,16 @@ TEST_F(cli, hostile_bytes_in_urls_messages_and_files) {
   r = retort({"show", "m4"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "two\tparts\nand a line")) << r.out;
+  // A version row written by hand, read back: quoted, never passed to the terminal as it is.
+  ASSERT_EQ(retort({"upgrade", "c3"}).code, 0);
+  exec(db, "INSERT INTO retort_version VALUES ('zz' || char(27) || '[2J' || char(155))");
+  for (const char* command : {"current", "doctor"}) {
+    r = retort({command});
+    EXPECT_NE(r.code, 0) << command;
+    EXPECT_TRUE(contains(r.out + r.err, "'zz\\x1b[2J\\u009b'")) << command << ": " << r.out << r.err;
+    EXPECT_FALSE(contains(r.out + r.err, "\x1b")) << command;
+  }
+  exec(db, "DELETE FROM retort_version WHERE version_num LIKE 'zz%'");
   // A byte-order mark at the start of an SQL file, as Windows editors write it.
   migration("20260101_0003_d4.sql", "\xEF\xBB\xBF-- retort:revision d4\n-- retort:down_revision m4\n-- retort:message caf\xe9\n"
                                     "-- retort:upgrade\nCREATE TABLE bom (id INTEGER);\n-- retort:downgrade\nDROP TABLE bom;\n");

@@ -75,10 +75,22 @@ base" "$(run stamp b)"
   expect_has $sh "a global option" "--no-color" "$(run --no)"
   expect $sh "-c names the project" "$(printf '%s\n' base core core@head ff01 head heads)" "$(run -c "$tmp/other/retort.toml" upgrade '')"
   cd "$tmp/empty"
+  if [ $sh = bash ]; then  # bash gives `--config=FILE` as three words
+    expect $sh "--config=FILE names the project" "$(printf '%s\n' base core core@head ff01 head heads)" \
+      "$(run --config = "$tmp/other/retort.toml" upgrade '')"
+  else
+    expect $sh "--config=FILE names the project" "$(printf '%s\n' base core core@head ff01 head heads)" \
+      "$(run --config="$tmp/other/retort.toml" upgrade '')"
+  fi
+  expect $sh "import names its source" "alembic" "$(run import al)"
   expect $sh "no project: no targets, no error" "" "$(run upgrade '')"
   cd "$tmp/proj"
 done
 expect zsh "apply takes a file" "FILES" "$(zsh_words apply '')"
+expect zsh "import alembic takes a directory" "FILES" "$(zsh_words import alembic '')"
+mkdir "$tmp/proj/alembic_versions"
+expect bash "import alembic takes a directory" "alembic_versions" "$(cd "$tmp/proj" && bash_complete import alembic alem)"
 touch "$tmp/proj/plan.json"
 expect bash "apply takes a file" "plan.json" "$(bash_complete apply pla)"
+expect bash "--backup=FILE takes a file" "plan.json" "$(cd "$tmp/proj" && bash_complete upgrade --backup = pla)"
 echo "completion: OK"

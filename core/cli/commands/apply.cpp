@@ -17,7 +17,8 @@ int cmd_apply(context& ctx) {
   po::options_description own("retort apply FILE");
   own.add_options()
       ("file", po::value<std::string>()->required(), "a plan written by `retort plan -o FILE`")
-      ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended");
+      ("allow-destructive", po::bool_switch(), "tell policy hooks that dropping tables and columns is intended")
+      ("backup", po::value<std::string>(), "SQLite: copy the database to this new file before anything changes");
   po::positional_options_description pos;
   pos.add("file", 1);
   auto vm = ctx.parse(own, pos);
@@ -31,6 +32,7 @@ int cmd_apply(context& ctx) {
 
   run_settings how;
   how.allow_destructive = vm["allow-destructive"].as<bool>();
+  if (vm.count("backup")) how.backup = vm["backup"].as<std::string>();
   report_run(ctx, [&](const run_settings& s) { return ctx.api().apply(p, s); }, how, p.dir);
   return 0;
 }

@@ -118,7 +118,7 @@ int cmd_doctor(context& ctx) {
     ctx.out << "]}\n";
     return found.empty() ? 0 : 3;
   }
-  for (const auto& f : found) ctx.out << f.kind << ": " << f.said << "\n  next: " << f.next << "\n";
+  for (const auto& f : found) ctx.out << f.kind << ": " << printable(f.said) << "\n  next: " << printable(f.next) << "\n";
   if (found.empty())
     ctx.out << fmt::format("Healthy: {} is at {}, nothing is partial, the lock is free, and the applied files are as "
                            "they ran.\n",

@@ -10,13 +10,21 @@ _retort() {
   # passed on, so targets come from the project they name.
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      -c|--config|--url|--plugin-path|--lock-timeout) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++)) ;;
+      -c|--config|--url|--plugin-path|--lock-timeout)
+        # bash splits `--config=FILE` at the `=` (COMP_WORDBREAKS): three words, one option.
+        if [[ ${COMP_WORDS[i+1]} == = ]]; then
+          globals+=("${COMP_WORDS[i]}=${COMP_WORDS[i+2]}"); ((i += 2))
+        else
+          globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++))
+        fi ;;
       -*) ;;
       *) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
+  # After `--backup=`, what is being completed is the value of the word before the `=`.
+  [[ $prev == = && $COMP_CWORD -ge 2 ]] && prev=${COMP_WORDS[COMP_CWORD-2]}
   case $prev in
-    -c|--config|--plugin-path|--backup|-o|--output)
+    -c|--config|--plugin-path|--backup|-o|--output|--dir)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --url|--lock-timeout|-m|--message|--rev-id|--branch-label|--in-doubt|--on-failure|--format|-r)
       return ;;
@@ -41,6 +49,9 @@ _retort() {
       COMPREPLY=($(compgen -W "$("$prog" "${globals[@]}" __complete targets 2>/dev/null)" -- "$cur")) ;;
     apply) COMPREPLY=($(compgen -f -- "$cur")) ;;
     init) COMPREPLY=($(compgen -d -- "$cur")) ;;
+    import)  # import alembic DIR
+      if [[ ${COMP_WORDS[COMP_CWORD-1]} == import ]]; then COMPREPLY=($(compgen -W alembic -- "$cur"))
+      else COMPREPLY=($(compgen -d -- "$cur")); fi ;;
   esac
 }
 complete -F _retort retort
