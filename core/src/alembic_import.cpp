@@ -27,7 +27,7 @@ namespace {
 struct token {
   enum kind_t { name, string, number, op } kind;
   std::string text;    ///< a string's value, decoded
-  bool formatted = false;  ///< an f-string: its value is not known without running it
+  std::string unknown = {};  ///< why its value is not known without running Python (an f-string), or ""
 };
 
 /// One logical line: a statement, its brackets and continuations joined.
@@ -140,6 +140,8 @@ class lexer {
   token string_token(const std::string& prefix) {
     const bool raw = prefix.find_first_of("rR") != std::string::npos;
     const bool formatted = prefix.find_first_of("fF") != std::string::npos;
+    const bool bytes = prefix.find_first_of("bB") != std::string::npos;
+    std::string unknown;
     const char q = s_[i_];
     const bool triple = s_.substr(i_, 3) == std::string(3, q);
     i_ += triple ? 3 : 1;
@@ -164,36 +166,63 @@ class lexer {
           if (e == '\n') ++line_;
           continue;
         }
+        // Escapes as Python decodes them in a str (a bytes literal's \xNN is that byte); one it
+        // does not know is kept as written, as Python keeps it.
+        auto hex_digits = [&](int n) {
+          unsigned v = 0;
+          for (int k = 0; k < n; ++k, ++i_) {
+            const int d = i_ < s_.size() && std::isxdigit(static_cast<unsigned char>(s_[i_]))
+                              ? std::stoi(std::string(1, s_[i_]), nullptr, 16) : -1;
+            if (d < 0) fail(fmt::format("a \\{} escape needs {} hex digits", e, n));
+            v = v * 16 + static_cast<unsigned>(d);
+          }
+          return v;
+        };
+        auto code_point = [&](unsigned cp) {
+          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail(fmt::format("a \\{} escape that is not a character", e));
+          if (bytes) value += static_cast<char>(cp);
+          else append_utf8(value, cp);
+        };
+        auto keep = [&] { (value += '\\') += e; };
         switch (e) {
           case '\n': ++line_; break;
           case 'n': value += '\n'; break;
           case 't': value += '\t'; break;
           case 'r': value += '\r'; break;
-          case '0': value += '\0'; break;
+          case 'a': value += '\a'; break;
+          case 'b': value += '\b'; break;
+          case 'f': value += '\f'; break;
+          case 'v': value += '\v'; break;
           case '\\': value += '\\'; break;
           case '\'': value += '\''; break;
           case '"': value += '"'; break;
-          case 'x': {
-            auto hex = [&](std::size_t k) {
-              const char h = k < s_.size() ? s_[k] : 'g';
-              return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-            };
-            const int hi = hex(i_), lo = hex(i_ + 1);
-            if (hi < 0 || lo < 0) fail("a \\x escape needs two hex digits");
-            value += static_cast<char>(hi * 16 + lo);
-            i_ += 2;
+          case 'x': code_point(hex_digits(2)); break;
+          case 'u':
+          case 'U':
+            if (bytes) keep();
+            else code_point(hex_digits(e == 'u' ? 4 : 8));
             break;
-          }
+          case 'N':
+            // \N{NAME}: the names are Unicode's database, which the import does not carry.
+            if (!bytes && i_ < s_.size() && s_[i_] == '{') unknown = "a \\N{...} escape names a character this import does not look up";
+            keep();
+            break;
           default:
-            value += '\\';
-            value += e;
+            if (e < '0' || e > '7') {
+              keep();
+              break;
+            }
+            unsigned v = static_cast<unsigned>(e - '0');  // up to three octal digits
+            for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k)
+              v = v * 8 + static_cast<unsigned>(s_[i_++] - '0');
+            code_point(v);
         }
         continue;
       }
       value += c;
       ++i_;
     }
-    return {token::string, std::move(value), formatted};
+    return {token::string, std::move(value), formatted ? "an f-string's value is only known when it runs" : unknown};
   }
 
   std::string_view s_;
@@ -285,7 +314,7 @@ class parser {
     if (t.kind == token::string) {
       py v{py::string, {}, false, {}, {}, {}};
       while (i_ < t_.size() && t_[i_].kind == token::string) {
-        if (t_[i_].formatted) cannot("an f-string's value is only known when it runs");
+        if (!t_[i_].unknown.empty()) cannot(t_[i_].unknown);
         v.text += t_[i_++].text;
       }
       return v;
@@ -390,7 +419,12 @@ std::vector<std::string> names_of(const py& v, const char* what) {
   if (v.kind == py::string) return {v.text};
   if (v.kind != py::list) cannot(fmt::format("{} is not a list of names", what));
   std::vector<std::string> out;
-  for (const auto& item : v.items) out.push_back(text_of(item, what));
+  for (const auto& item : v.items) {
+    // sa.text("lower(name)") is an expression, not a column: quoted as a name it would be another index.
+    if (item.kind == py::call && last_part(item.text) == "text")
+      cannot(fmt::format("{}: an expression (sa.text) is not a column; write the statement as SQL", what));
+    out.push_back(text_of(item, what));
+  }
   return out;
 }
 
@@ -780,7 +814,15 @@ void placeholder(section& out, const logical_line& l, const std::string& why, co
   out.ops.push_back(std::move(o));
   std::string first = l.source.substr(0, l.source.find('\n'));
   if (first.size() > 60) first = first.substr(0, 57) + "...";
-  out.untranslated.push_back(fmt::format("{}:{}: {}: {}", file.filename().string(), l.line, first, why));
+  out.untranslated.push_back(fmt::format("{}:{}: {}{}", file.filename().string(), l.line, first.empty() ? "" : first + ": ", why));
+}
+
+/// Lines [k, end) as one, each continuation indented as it was below the first.
+logical_line whole_block(const std::vector<logical_line>& lines, std::size_t k, std::size_t end) {
+  logical_line whole = lines[k];
+  for (std::size_t b = k + 1; b < end; ++b)
+    whole.source += "\n" + std::string(static_cast<std::size_t>(lines[b].indent - lines[k].indent), ' ') + lines[b].source;
+  return whole;
 }
 
 bool is_pass_or_docstring(const logical_line& l) {
@@ -831,9 +873,7 @@ section body_of(const std::vector<logical_line>& lines, std::size_t from, std::s
           }
         }
       } catch (const untranslatable& u) {
-        logical_line whole = l;
-        for (std::size_t b = k + 1; b < end; ++b) whole.source += "\n" + lines[b].source;
-        placeholder(out, whole, u.why, file);
+        placeholder(out, whole_block(lines, k, end), u.why, file);
       }
       k = end - 1;
       continue;
@@ -852,9 +892,7 @@ section body_of(const std::vector<logical_line>& lines, std::size_t from, std::s
       if (!p.at_end()) cannot("more after the call than this import evaluates");
       for (auto& o : translate(call, "")) out.ops.push_back(std::move(o)), ++out.count;
     } catch (const untranslatable& u) {
-      logical_line whole = l;
-      for (std::size_t b = k + 1; b < end; ++b) whole.source += "\n" + lines[b].source;
-      placeholder(out, whole, u.why, file);
+      placeholder(out, whole_block(lines, k, end), u.why, file);
     }
     k = end - 1;
   }
@@ -894,11 +932,13 @@ struct alembic_file {
   section up, down;
 };
 
-alembic_file read_alembic(const std::string& text, const fs::path& path) {
+alembic_file read_alembic(std::string text, const fs::path& path) {
+  // Python reads \r\n as \n, in continuations and strings too.
+  for (auto at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at)) text.erase(at, 1);
   const auto lines = lexer(text, path).lines();
   alembic_file f;
   f.path = path;
-  bool has_revision = false;
+  bool has_revision = false, has_downgrade = false;
   for (std::size_t k = 0; k < lines.size(); ++k) {
     const auto& l = lines[k];
     if (l.indent != 0) continue;
@@ -918,6 +958,7 @@ alembic_file read_alembic(const std::string& text, const fs::path& path) {
       std::size_t end = k + 1;
       while (end < lines.size() && lines[end].indent > 0) ++end;
       (t[1].text == "upgrade" ? f.up : f.down) = body_of(lines, k + 1, end, path);
+      has_downgrade = has_downgrade || t[1].text == "downgrade";
       k = end - 1;
       continue;
     }
@@ -954,6 +995,8 @@ alembic_file read_alembic(const std::string& text, const fs::path& path) {
   if (!has_revision)
     throw sdk::error(sdk::error_kind::input,
                      fmt::format("{}:1: not an Alembic revision file: no `revision = \"…\"` at the top level", path.string()));
+  // Alembic cannot revert a revision without downgrade(); nor may retort, until someone writes it.
+  if (!has_downgrade) placeholder(f.down, logical_line{0, 1, "", {}}, "the file has no downgrade()", path);
   return f;
 }
 
@@ -962,6 +1005,10 @@ imported_revision converted(const alembic_file& f, const std::vector<std::string
   r.source = f.path;
   r.file_name = f.path.stem().string() + ".toml";
   while (!r.file_name.empty() && r.file_name[0] == '.') r.file_name.erase(0, 1);  // retort skips hidden files
+  if (r.file_name.size() > 255)
+    throw sdk::error(sdk::error_kind::input, fmt::format("{}: the name is too long: with .toml it would be {} bytes, and a "
+                                                         "file name has at most 255; shorten it",
+                                                         f.path.string(), r.file_name.size()));
   r.revision = f.revision;
   r.operations = f.up.count + f.down.count;
   r.untranslated = f.up.untranslated;

@@ -1,6 +1,8 @@
 // json_value.cpp — a small recursive-descent JSON reader (RFC 8259) and the field reader on it.
 #include "json_value.hpp"
 
+#include "text.hpp"
+
 #include <retort/sdk/error.hpp>
 #include <retort/sdk/json.hpp>
 
@@ -149,24 +151,6 @@ class parser {
       else fail("\\u needs four hex digits");
     }
     return u;
-  }
-
-  static void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
   }
 
   std::string parse_string() {

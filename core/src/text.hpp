@@ -82,6 +82,25 @@ inline std::string as_text(std::string_view s) {
   return out;
 }
 
+/// Code point `cp` (at most U+10FFFF) as UTF-8, after `out`.
+inline void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
 /// ["a", "b"]: each item as a JSON string.
 inline std::string json_list(const std::vector<std::string>& items) {
   return "[" + join_each(items, [](const std::string& s) { return sdk::json_string(s); }) + "]";

@@ -71,7 +71,7 @@ TEST_F(import, files_that_are_not_revisions_are_refused_naming_file_and_line_and
   refused("triple", "revision = 'a1'\n\"\"\"never closed\n", "triple.py:3: a string is not closed");
   refused("badid", "revision = 'has space'\n", "badid.py:1: revision:");
   refused("computed", "revision = make_id()\n", "computed.py:1: revision: expected a string");
-  refused("escape", "revision = 'a\\xZZ'\n", "escape.py:1: a \\x escape needs two hex digits");
+  refused("escape", "revision = 'a\\xZZ'\n", "escape.py:1: a \\x escape needs 2 hex digits");
   refused("deps", "revision = 'a1'\ndown_revision = None\ndepends_on = 'nobody'\n",
           "depends_on 'nobody' is neither a revision nor a branch label");
   refused("orphan", "revision = 'a1'\ndown_revision = 'nosuch'\n", "nothing imported: broken revision graph");
@@ -83,6 +83,58 @@ TEST_F(import, files_that_are_not_revisions_are_refused_naming_file_and_line_and
   r = retort({"import", "flyway", (dir / "nowhere").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.err, "retort imports from alembic")) << r.err;
+}
+
+TEST_F(import, strings_decode_as_python_decodes_them_and_what_it_cannot_read_is_kept_as_written) {
+  // No downgrade(), escapes of every kind, an expression index, a block, a docstring with ESC.
+  write(dir / "alembic/versions/a1_first.py", R"py("""caf\u00e9\x1b[31m first
+
+Revision ID: a1
+"""
+revision = 'a1'
+down_revision = None
+
+def upgrade():
+    op.execute("INSERT INTO t VALUES ('caf\xe9 \u00e9 \U0001F600 \101\7')")
+    op.execute(b"SELECT '\u00e9'")
+    op.execute("SELECT '\N{BULLET}'")
+    op.create_index('ix_lower', 'users', [sa.text('lower(name)')])
+    if context.is_offline_mode():
+        op.execute("SELECT 1")
+        for x in range(2):
+            op.execute("SELECT 2")
+)py");
+  // Written on Windows: CRLF, in a continuation and inside a triple-quoted string.
+  write(dir / "alembic/versions/b2_second.py",
+        "\"\"\"second\r\n\"\"\"\r\nrevision = 'b2'\r\ndown_revision = \\\r\n    'a1'\r\n\r\ndef upgrade():\r\n"
+        "    op.execute(\"\"\"SELECT\r\n 1\"\"\")\r\n\r\ndef downgrade():\r\n    pass\r\n");
+  auto r = retort({"import", "alembic", (dir / "alembic/versions").string()});
+  EXPECT_EQ(r.code, 3) << r.out << r.err;  // placeholders to write by hand
+  EXPECT_TRUE(contains(r.out, "a1_first.py:1: the file has no downgrade()")) << r.out;
+  EXPECT_TRUE(contains(r.out, "a \\N{...} escape names a character this import does not look up")) << r.out;
+  EXPECT_TRUE(contains(r.out, "an expression (sa.text) is not a column")) << r.out;
+  const auto a1 = slurp(dir / "migrations/versions/a1_first.toml");
+  EXPECT_TRUE(contains(a1, "message = \"caf\u00e9 [31m first\"")) << a1;
+  EXPECT_TRUE(contains(a1, "sql = \"INSERT INTO t VALUES ('caf\u00e9 \u00e9 \U0001F600 A\\u0007')\"")) << a1;
+  EXPECT_TRUE(contains(a1, "sql = \"SELECT '\\\\u00e9'\"")) << a1;  // bytes keep \u as written
+  EXPECT_TRUE(contains(a1, "python = \"if context.is_offline_mode():\\n    op.execute(\\\"SELECT 1\\\")\\n    for x in "
+                           "range(2):\\n        op.execute(\\\"SELECT 2\\\")\"")) << a1;
+  EXPECT_TRUE(contains(a1, "[[downgrade]]\nop = \"untranslated\"\npython = \"\"\nwhy = \"the file has no downgrade()\"")) << a1;
+  const auto b2 = slurp(dir / "migrations/versions/b2_second.toml");
+  EXPECT_TRUE(contains(b2, "down_revision = [\"a1\"]")) << b2;
+  EXPECT_TRUE(contains(b2, "sql = \"SELECT\\n 1\"")) << b2;
+  // The project reads: `history` lists both, and the placeholder refuses to run.
+  r = retort({"history"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "a1, caf\u00e9 [31m first")) << r.out;
+  EXPECT_FALSE(contains(r.out, "\x1b")) << r.out;
+
+  // A name that would pass the file system's 255 bytes once it ends in .toml.
+  const fs::path long_dir = dir / "long";
+  write(long_dir / (std::string(252, 'x') + ".py"), "revision = 'c3'\ndown_revision = None\n");
+  r = retort({"import", "alembic", long_dir.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "the name is too long: with .toml it would be 257 bytes")) << r.err;
 }
 
 TEST_F(import, a_second_import_overwrites_nothing) {
