@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace retort::cli {
 
 std::optional<std::string> lock_holder(context& ctx) {
@@ -49,8 +51,12 @@ std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<
                                  "recorded {}…",
                                  m.id, m.path.string(), now.substr(0, 12), it->second[2].substr(0, 12))});
   }
+  // Gone and still applied: in the version table yet. Once `stamp --purge` took its row out, the
+  // database no longer holds it applied, whatever the history last said.
+  const auto in_table = ctx.store().read_heads(conn, true);
   for (const auto& [id, row] : latest)
-    if (!g.find(id) && row[0] == "up" && row[1] == "applied")
+    if (!g.find(id) && row[0] == "up" && row[1] == "applied" &&
+        std::find(in_table.begin(), in_table.end(), id) != in_table.end())
       out.push_back({file_problem::kind::missing, id,
                      fmt::format("revision {} is applied (history) but its file is gone from versions/", id)});
   if (checked) *checked = n;

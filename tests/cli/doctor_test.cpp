@@ -81,6 +81,10 @@ TEST_F(doctor, an_applied_file_edited_or_gone_is_put_back) {
                  "put the file back in versions/ from version control");
   write(second, b2);
   expect_healthy();
+  // Gone on purpose: the way out unknown_version gives leaves the database healthy.
+  fs::remove(second);
+  ASSERT_EQ(retort({"stamp", "a1", "--purge"}).code, 0);
+  expect_healthy();
 }
 
 TEST_F(doctor, a_partial_migration_is_named_with_the_way_on) {
