@@ -1,6 +1,7 @@
 // pg_plugins_test.cpp — the example plugins on PostgreSQL: enum types made, extended and dropped
 // by their plugin's renderers, a value that cannot be removed refused before anything runs, and the
-// audit log naming the database without its password.
+// audit log naming the database without its password; the backup hook's pg_dump before a run, and a
+// run stopped with nothing changed when the dump fails.
 #include "pg_fixture.hpp"
 
 using namespace retort_test;
@@ -81,6 +82,40 @@ TEST_F(pg_plugins, the_audit_log_names_the_database_without_its_password) {
   EXPECT_TRUE(contains(log, "\"url\": \"postgresql://retort:***@127.0.0.1")) << log;
   EXPECT_TRUE(contains(log, "\"dialect\": \"postgresql\"")) << log;
   EXPECT_TRUE(contains(log, "\"statement\": \"ALTER TYPE \\\"case_status\\\" ADD VALUE 'archived' BEFORE 'closed'\"")) << log;
+}
+
+TEST_F(pg_plugins, the_backup_hook_dumps_the_database_before_the_run_changes_it) {
+  // Credentials from the environment only, as in production: DATABASE_URL, not --url, not retort.toml.
+  project("\"backup\", \"enum\"", "[plugin.backup]\ncommand = \"pg_dump --no-owner --file=before-$RETORT_REVISION-$RETORT_STEPS.sql "
+                        "\\\"$DATABASE_URL\\\"\"\n");
+  enum_migrations();
+  const env_list env = {{"DATABASE_URL", url}};
+  auto r = run(dir.path(), {"upgrade", "e1"}, env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run(dir.path(), {"upgrade", "head"}, env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(contains(r.out + r.err, "retort-test-pw")) << r.err;
+  // The dump is the database before e2: e1's type with its two values, retort's rows at e1.
+  const std::string dump = slurp(dir / "before-e2-1.sql");
+  EXPECT_TRUE(contains(dump, "CREATE TYPE public.case_status AS ENUM (\n    'open',\n    'closed'\n);")) << dump;
+  EXPECT_TRUE(contains(dump, "COPY public.retort_version (version_num) FROM stdin;\ne1\n")) << dump;
+  EXPECT_EQ(versions(), std::vector<std::string>{"e2"});
+
+  // A dump that fails stops the run before anything changed, and says so.
+  project("\"backup\", \"enum\"", "[plugin.backup]\ncommand = \"pg_dump --file=/nonexistent/dir/x.sql \\\"$DATABASE_URL\\\"\"\n");
+  migration("3_e3.toml", "revision = \"e3\"\ndown_revision = \"e2\"\nmessage = \"notes\"\n"
+                         "[[upgrade]]\nop = \"create_table\"\ntable = \"notes\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n");
+  r = run(dir.path(), {"upgrade", "head"}, env);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "vetoed before it ran by hook 'backup': the backup command exited with 1; nothing was changed"))
+      << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"e2"});
+  EXPECT_EQ(rows("SELECT count(*) FROM pg_tables WHERE tablename = 'notes'"), std::vector<std::string>{"0"});
+  // A command missing from the settings is named.
+  project("\"backup\", \"enum\"");
+  r = run(dir.path(), {"upgrade", "head"}, env);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "[plugin.backup]")) << r.err;
 }
 
 }  // namespace
