@@ -53,7 +53,7 @@ std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<
   }
   // Gone and still applied: in the version table yet. Once `stamp --purge` took its row out, the
   // database no longer holds it applied, whatever the history last said.
-  const auto in_table = ctx.store().read_heads(conn, true);
+  const auto in_table = ctx.store().read_heads(conn);
   for (const auto& [id, row] : latest)
     if (!g.find(id) && row[0] == "up" && row[1] == "applied" &&
         std::find(in_table.begin(), in_table.end(), id) != in_table.end())

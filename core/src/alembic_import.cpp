@@ -932,9 +932,9 @@ struct alembic_file {
   section up, down;
 };
 
-alembic_file read_alembic(std::string text, const fs::path& path) {
+alembic_file read_alembic(std::string_view source, const fs::path& path) {
   // Python reads \r\n as \n, in continuations and strings too.
-  for (auto at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at)) text.erase(at, 1);
+  const std::string text = lf_line_ends(source);
   const auto lines = lexer(text, path).lines();
   alembic_file f;
   f.path = path;

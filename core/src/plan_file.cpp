@@ -96,13 +96,17 @@ std::optional<difference> first_difference(const json::value& a, const json::val
         if (auto d = first_difference(a.items[i], b.items[i], at)) return d;
       }
       return a.items.size() == b.items.size() ? std::nullopt : std::optional(differ());
-    case type::object:
+    case type::object: {
+      const auto at = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
       for (std::size_t i = 0; i < a.keys.size(); ++i) {
         const json::value* other = b.find(a.keys[i]);
-        if (!other) return differ();
-        if (auto d = first_difference(a.members[i], *other, path.empty() ? a.keys[i] : path + "." + a.keys[i])) return d;
+        if (!other) return difference{at(a.keys[i]), quote(a.members[i]), "nothing"};
+        if (auto d = first_difference(a.members[i], *other, at(a.keys[i]))) return d;
       }
-      return a.keys.size() == b.keys.size() ? std::nullopt : std::optional(differ());
+      for (std::size_t i = 0; i < b.keys.size(); ++i)
+        if (!a.find(b.keys[i])) return difference{at(b.keys[i]), "nothing", quote(b.members[i])};
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -300,7 +304,8 @@ plan_file read_plan(std::string_view text, const std::string& source, bool check
   if (check_hash) {
     // The hash is of the text as plan_json wrote it, without the hash's own line.
     const std::string sha256 = r.str("plan_sha256");
-    std::string rest(text);
+    // As written, with the line ends plan_json wrote: a checkout or an editor may have made them \r\n.
+    std::string rest = lf_line_ends(text);
     const auto at = rest.find(hash_line(sha256));
     if (at != std::string::npos) rest.erase(at, hash_line(sha256).size());
     if (at == std::string::npos || sha256_hex(rest) != sha256)
@@ -335,6 +340,8 @@ std::vector<std::string> plan_changed(const plan_file& p, const plan_file& made)
   now.retort_version = p.retort_version;
   now.created = p.created;
   now.database = p.database;
+  // Where `plan` ran names the files (file_sha256 pins what they hold): apply may run elsewhere.
+  for (std::size_t i = 0; i < now.steps.size() && i < p.steps.size(); ++i) now.steps[i].file = p.steps[i].file;
   const auto source = p.source.empty() ? std::string("the plan") : p.source;
   const json::value then_doc = json::parse(plan_body(p), source);
   const json::value now_doc = json::parse(plan_body(now), "the plan made again");

@@ -101,6 +101,15 @@ inline void append_utf8(std::string& out, unsigned cp) {
   }
 }
 
+/// `s` with each \r\n line end as \n (a file a Windows editor or a checkout wrote).
+inline std::string lf_line_ends(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (!(s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) out += s[i];
+  return out;
+}
+
 /// ["a", "b"]: each item as a JSON string.
 inline std::string json_list(const std::vector<std::string>& items) {
   return "[" + join_each(items, [](const std::string& s) { return sdk::json_string(s); }) + "]";

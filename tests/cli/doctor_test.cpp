@@ -28,6 +28,11 @@ struct doctor : cli {
 
 TEST_F(doctor, pending_migrations_and_the_upgrade_that_applies_them) {
   chain();
+  // A database retort never ran on: no tables yet, everything pending, nothing written.
+  expect_finding("pending", "2 migration(s) not applied: a1, b2", "retort apply plan.json");
+  auto r = retort({"validate"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(tables(db), std::vector<std::string>{});
   ASSERT_EQ(retort({"upgrade", "a1"}).code, 0);
   expect_finding("pending", "1 migration(s) not applied: b2",
                  "`retort plan head -o plan.json` to review them, then `retort apply plan.json` (or `retort upgrade head`)");

@@ -154,7 +154,7 @@ TEST_F(cli, hostile_bytes_in_urls_messages_and_files) {
     EXPECT_TRUE(contains(r.err, "NUL")) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "x"));
-  for (const char* message : {"bell\x07here", "not utf-8 \xff\xfe", "esc\x1b[31m", "csi\xc2\x9b" "31m"}) {
+  for (const char* message : {"bell\x07here", "not utf-8 \xff\xfe", "esc\x1b[31m", "csi\xc2\x9b" "31m", "surrogate \xed\xa0\x80", "overlong \xe0\x80\xaf"}) {
     auto r = retort({"revision", "-m", message});
     EXPECT_EQ(r.code, 2) << r.err;
   }

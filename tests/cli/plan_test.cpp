@@ -141,6 +141,29 @@ TEST_F(plan, a_plan_is_refused_when_the_settings_it_was_made_with_changed) {
   EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
 }
 
+TEST_F(plan, a_plan_runs_from_another_directory_and_after_a_checkout_made_its_lines_crlf) {
+  chain();
+  const fs::path file = dir / "plan.json";
+  ASSERT_EQ(retort({"plan", "-o", file.string()}).code, 0);
+  // Resealed without a field the plan made now has: named, with what the reader took for it.
+  std::string unmarked = slurp(file);
+  const std::string op = ", \"operation\": \"create_table\"";
+  unmarked.erase(unmarked.find(op), op.size());
+  write(dir / "unmarked.json", resealed(unmarked));
+  auto r = retort({"apply", (dir / "unmarked.json").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "steps[0] (revision a1).segments[0].statements[0].operation: null in the plan, "
+                              "\"create_table\" made again now")) << r.err;
+  std::string crlf;
+  for (char c : slurp(file)) c == '\n' ? crlf += "\r\n" : crlf += c;
+  write(file, crlf);
+  // From a directory below, naming the project with -c: the files are the same files.
+  fs::create_directories(dir / "deploy");
+  r = run(dir / "deploy", {"-c", (dir / "retort.toml").string(), "--url", "sqlite:///" + db.string(), "apply", file.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(versions(), std::vector<std::string>{"b2"});
+}
+
 TEST_F(plan, a_plan_of_sql_that_is_not_utf8_runs_as_it_was_planned) {
   // Latin-1 in a comment and in a string: bytes JSON cannot carry as they are.
   migration("1_a1.sql", std::string("-- retort:revision a1\n-- retort:message caf\xe9\n-- retort:upgrade\n"

@@ -83,6 +83,11 @@ base" "$(run stamp b)"
       "$(run --config="$tmp/other/retort.toml" upgrade '')"
   fi
   expect $sh "import names its source" "alembic" "$(run import al)"
+  if [ $sh = bash ]; then  # and `--url=sqlite:///x.db` as five
+    expect $sh "a URL is one value" "$targets" "$(cd "$tmp/proj" && run --url = sqlite : ///x.db upgrade '')"
+  else
+    expect $sh "a URL is one value" "$targets" "$(cd "$tmp/proj" && run --url sqlite:///x.db upgrade '')"
+  fi
   expect $sh "no project: no targets, no error" "" "$(run upgrade '')"
   cd "$tmp/proj"
 done

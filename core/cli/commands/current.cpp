@@ -58,7 +58,7 @@ int cmd_current(context& ctx) {
              (p.direction == "down" ? "" : ", or undo it with `retort revert-partial`") + ".");
     if (running)
       ctx.err << "  The lock is taken, so a statement may still be running and what took effect may change: "
-              << *running << "\n";
+              << printable(*running) << "\n";
   }
   if (last_failed && partials.empty()) {
     ctx.warn("the last run of revision " + last[0][0].value_or("") + " ended '" + last[0][2].value_or("") + "' (" +

@@ -43,7 +43,7 @@ int cmd_validate(context& ctx) {
     return findings.empty() ? 0 : 3;
   }
   for (const auto& w : warnings) ctx.warn(w);
-  for (const auto& f : findings) ctx.out << f << "\n";
+  for (const auto& f : findings) ctx.out << printable(f) << "\n";
   if (findings.empty())
     ctx.out << "OK: " << g.size() << " revision(s) parse, " << checked << " applied revision(s) match their files\n";
   return findings.empty() ? 0 : 3;

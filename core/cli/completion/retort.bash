@@ -11,12 +11,14 @@ _retort() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       -c|--config|--url|--plugin-path|--lock-timeout)
-        # bash splits `--config=FILE` at the `=` (COMP_WORDBREAKS): three words, one option.
-        if [[ ${COMP_WORDS[i+1]} == = ]]; then
-          globals+=("${COMP_WORDS[i]}=${COMP_WORDS[i+2]}"); ((i += 2))
-        else
-          globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++))
-        fi ;;
+        # bash splits words at `=` and `:` (COMP_WORDBREAKS): `--url=sqlite:///x.db` comes as
+        # `--url` `=` `sqlite` `:` `///x.db`, one option and its value.
+        local opt=${COMP_WORDS[i]}
+        ((i++))
+        [[ ${COMP_WORDS[i]} == = ]] && ((i++))
+        local val=${COMP_WORDS[i]}
+        while [[ ${COMP_WORDS[i+1]} == : ]]; do val+=":${COMP_WORDS[i+2]}"; ((i += 2)); done
+        globals+=("$opt" "$val") ;;
       -*) ;;
       *) cmd=${COMP_WORDS[i]}; break ;;
     esac
@@ -24,8 +26,10 @@ _retort() {
   # After `--backup=`, what is being completed is the value of the word before the `=`.
   [[ $prev == = && $COMP_CWORD -ge 2 ]] && prev=${COMP_WORDS[COMP_CWORD-2]}
   case $prev in
-    -c|--config|--plugin-path|--backup|-o|--output|--dir)
+    -c|--config|--plugin-path|--backup|-o|--output)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --dir)
+      COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --url|--lock-timeout|-m|--message|--rev-id|--branch-label|--in-doubt|--on-failure|--format|-r)
       return ;;
     --head|--depends-on)

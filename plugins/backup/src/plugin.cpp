@@ -33,7 +33,8 @@ namespace sdk = retort::sdk;
 /// could not be started.
 int run_shell(const std::string& command, const std::vector<std::string>& extra, std::string* why) {
   std::vector<char*> env;
-  for (char** e = environ; *e; ++e) env.push_back(*e);
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "RETORT_", 7) != 0) env.push_back(*e);  // ours, not values a caller left
   for (const auto& kv : extra) env.push_back(const_cast<char*>(kv.c_str()));
   env.push_back(nullptr);
   const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
