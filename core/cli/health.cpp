@@ -9,8 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace retort::cli {
 
 std::optional<std::string> lock_holder(context& ctx) {
@@ -32,11 +30,20 @@ std::string partial_said(context& ctx, const partial_row& p, const std::vector<r
   return redact(describe_partial(ctx.graph(), p, at, in_doubt(at, p, ctx.connection())));
 }
 
-std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<rev>& rows, std::size_t* checked) {
+table_rows read_table_rows(context& ctx) {
+  table_rows out;
+  for (auto& id : ctx.store().read_heads(ctx.connection())) {
+    if (const rev* r = ctx.graph().find(id)) out.known.push_back(*r);
+    else out.unknown.push_back(std::move(id));
+  }
+  return out;
+}
+
+std::vector<file_problem> applied_file_problems(context& ctx, const table_rows& rows, std::size_t* checked) {
   const auto& g = ctx.graph();
   auto& conn = ctx.connection();
   std::vector<file_problem> out;
-  const auto applied = g.closure(rows);
+  const auto applied = g.closure(rows.known);
   const auto latest = ctx.store().latest_history(conn);
   std::size_t n = 0;
   for (rev r = 0; r < g.size(); ++r) {
@@ -53,10 +60,8 @@ std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<
   }
   // Gone and still applied: in the version table yet. Once `stamp --purge` took its row out, the
   // database no longer holds it applied, whatever the history last said.
-  const auto in_table = ctx.store().read_heads(conn);
-  for (const auto& [id, row] : latest)
-    if (!g.find(id) && row[0] == "up" && row[1] == "applied" &&
-        std::find(in_table.begin(), in_table.end(), id) != in_table.end())
+  for (const auto& id : rows.unknown)
+    if (auto it = latest.find(id); it != latest.end() && it->second[0] == "up" && it->second[1] == "applied")
       out.push_back({file_problem::kind::missing, id,
                      fmt::format("revision {} is applied (history) but its file is gone from versions/", id)});
   if (checked) *checked = n;

@@ -26,8 +26,15 @@ std::optional<std::string> lock_holder(context& ctx);
 /// catalog), redacted; `heads` are the database's.
 std::string partial_said(context& ctx, const partial_row& p, const std::vector<rev>& heads);
 
-/// The applied revisions (the closure of `rows`) whose file no longer has the checksum its history
-/// recorded, and the revisions the history says are applied that no file defines.
-std::vector<file_problem> applied_file_problems(context& ctx, const std::vector<rev>& rows, std::size_t* checked = nullptr);
+/// The version table's rows: the revisions the files define, and the ids no file defines.
+struct table_rows {
+  std::vector<rev> known;
+  std::vector<std::string> unknown;
+};
+table_rows read_table_rows(context& ctx);
+
+/// The applied revisions (the closure of the known rows) whose file no longer has the checksum its
+/// history recorded, and the unknown rows the history says were applied: their file is gone.
+std::vector<file_problem> applied_file_problems(context& ctx, const table_rows& rows, std::size_t* checked = nullptr);
 
 }  // namespace retort::cli

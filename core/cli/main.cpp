@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
   cli::global_options globals;
   globals.colour = colour;
   cli::context ctx(globals, std::move(after), std::cout, std::cerr);
+  // What an error says, for the terminal: no password, no control character.
+  const auto said = [](const std::exception& e) { return printable(redact(e.what())); };
   try {
     return cmd->run(ctx);
   } catch (const cli::help_shown&) {
@@ -116,19 +118,19 @@ int main(int argc, char** argv) {
     if (const auto* f = dynamic_cast<const run_failure*>(&e))
       for (const auto& w : f->so_far.warnings) ctx.warn(w);
     if (json) json_error(std::cout, redact(e.what()), &e);
-    std::cerr << error << printable(redact(e.what())) << "\n";
+    std::cerr << error << said(e) << "\n";
     return exit_code(e.kind());
   } catch (const std::filesystem::filesystem_error& e) {
     // A path that is not what it must be (a file where a directory goes, no permission): bad files.
     if (json) json_error(std::cout, redact(e.what()), nullptr);
-    std::cerr << error << printable(redact(e.what())) << "\n";
+    std::cerr << error << said(e) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
     if (json) json_error(std::cout, redact(e.what()), nullptr);
-    std::cerr << "retort " << name << ": error: " << printable(redact(e.what())) << "\n(see `retort " << name << " --help`)\n";
+    std::cerr << "retort " << name << ": error: " << said(e) << "\n(see `retort " << name << " --help`)\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << error << printable(redact(e.what())) << "\n";
+    std::cerr << error << said(e) << "\n";
     return 1;
   } catch (...) {
     std::cerr << error << "an exception that is not a std::exception\n";

@@ -171,8 +171,7 @@ class lexer {
         auto hex_digits = [&](int n) {
           unsigned v = 0;
           for (int k = 0; k < n; ++k, ++i_) {
-            const int d = i_ < s_.size() && std::isxdigit(static_cast<unsigned char>(s_[i_]))
-                              ? std::stoi(std::string(1, s_[i_]), nullptr, 16) : -1;
+            const int d = i_ < s_.size() ? hex_value(s_[i_]) : -1;
             if (d < 0) fail(fmt::format("a \\{} escape needs {} hex digits", e, n));
             v = v * 16 + static_cast<unsigned>(d);
           }

@@ -143,12 +143,9 @@ class parser {
     if (i_ + 4 > s_.size()) fail("\\u needs four hex digits");
     unsigned u = 0;
     for (int k = 0; k < 4; ++k) {
-      const char h = s_[i_++];
-      u <<= 4;
-      if (h >= '0' && h <= '9') u |= static_cast<unsigned>(h - '0');
-      else if (h >= 'a' && h <= 'f') u |= static_cast<unsigned>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') u |= static_cast<unsigned>(h - 'A' + 10);
-      else fail("\\u needs four hex digits");
+      const int d = hex_value(s_[i_++]);
+      if (d < 0) fail("\\u needs four hex digits");
+      u = u << 4 | static_cast<unsigned>(d);
     }
     return u;
   }

@@ -306,8 +306,9 @@ plan_file read_plan(std::string_view text, const std::string& source, bool check
     const std::string sha256 = r.str("plan_sha256");
     // As written, with the line ends plan_json wrote: a checkout or an editor may have made them \r\n.
     std::string rest = lf_line_ends(text);
-    const auto at = rest.find(hash_line(sha256));
-    if (at != std::string::npos) rest.erase(at, hash_line(sha256).size());
+    const std::string line = hash_line(sha256);
+    const auto at = rest.find(line);
+    if (at != std::string::npos) rest.erase(at, line.size());
     if (at == std::string::npos || sha256_hex(rest) != sha256)
       r.fail("plan_sha256", "does not match the plan: it was changed after `retort plan` wrote it. A reviewed plan "
                             "runs only as it was written; make a new one with `retort plan -o FILE` and review that");
@@ -342,9 +343,11 @@ std::vector<std::string> plan_changed(const plan_file& p, const plan_file& made)
   now.database = p.database;
   // Where `plan` ran names the files (file_sha256 pins what they hold): apply may run elsewhere.
   for (std::size_t i = 0; i < now.steps.size() && i < p.steps.size(); ++i) now.steps[i].file = p.steps[i].file;
-  const auto source = p.source.empty() ? std::string("the plan") : p.source;
-  const json::value then_doc = json::parse(plan_body(p), source);
-  const json::value now_doc = json::parse(plan_body(now), "the plan made again");
+  const std::string then_text = plan_body(p), now_text = plan_body(now);
+  if (then_text == now_text) return {};
+  // Read back, to say where they differ.
+  const json::value then_doc = json::parse(then_text, p.source.empty() ? std::string("the plan") : p.source);
+  const json::value now_doc = json::parse(now_text, "the plan made again");
   const auto d = first_difference(then_doc, now_doc, "");
   if (!d) return {};
   return {fmt::format("{}: {} in the plan, {} made again now", d->path, d->then, d->now)};

@@ -82,6 +82,14 @@ inline std::string as_text(std::string_view s) {
   return out;
 }
 
+/// A hex digit's value, or -1.
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 /// Code point `cp` (at most U+10FFFF) as UTF-8, after `out`.
 inline void append_utf8(std::string& out, unsigned cp) {
   if (cp < 0x80) {

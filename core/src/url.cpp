@@ -1,6 +1,8 @@
 // url.cpp — parsing database URLs (SQLAlchemy's forms) into sdk::url.
 #include "url.hpp"
 
+#include "text.hpp"
+
 #include <retort/sdk/error.hpp>
 
 #include <algorithm>
@@ -14,13 +16,6 @@ namespace {
   throw sdk::error(sdk::error_kind::input, "invalid database URL: " + why +
                                                " (expected scheme://user:password@host:port/database, e.g. "
                                                "sqlite:///app.db or postgresql://user@localhost/app)");
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace

@@ -47,15 +47,12 @@ int cmd_doctor(context& ctx) {
   }
 
   // The version rows: each a revision the files know, and none below another.
-  std::vector<rev> rows;
-  for (const auto& id : ctx.store().read_heads(conn)) {
-    if (const rev* r = g.find(id)) rows.push_back(*r);
-    else
-      found.push_back({"unknown_version",
-                       fmt::format("the version table holds '{}', which no file in versions/ defines", id),
-                       "run retort from a checkout that has that revision's file; if it was deleted on purpose, "
-                       "record what the files know with `retort stamp REV --purge`"});
-  }
+  const table_rows table = read_table_rows(ctx);
+  const std::vector<rev>& rows = table.known;
+  for (const auto& id : table.unknown)
+    found.push_back({"unknown_version", fmt::format("the version table holds '{}', which no file in versions/ defines", id),
+                     "run retort from a checkout that has that revision's file; if it was deleted on purpose, "
+                     "record what the files know with `retort stamp REV --purge`"});
   const auto heads = g.heads_of(rows);
   for (rev r : rows)
     if (std::find(heads.begin(), heads.end(), r) == heads.end())
@@ -73,7 +70,7 @@ int cmd_doctor(context& ctx) {
   }
 
   // Applied files edited or gone.
-  for (const auto& p : applied_file_problems(ctx, rows)) {
+  for (const auto& p : applied_file_problems(ctx, table)) {
     if (p.what == file_problem::kind::edited)
       found.push_back({"edited", p.message,
                        "put the file back as it was applied (`git checkout` it) and make the change in a new revision"});

@@ -27,12 +27,9 @@ int cmd_validate(context& ctx) {
         fmt::format("several heads: {} (`retort merge heads -m ...` joins them)", join(ids_of(g, g.heads())));
     (vm["single-head"].as<bool>() ? findings : warnings).push_back(line);
   }
-  auto& conn = ctx.connection();
-  std::vector<rev> rows;
-  for (const auto& id : ctx.store().read_heads(conn)) {
-    if (const rev* r = g.find(id)) rows.push_back(*r);
-    else findings.push_back(fmt::format("the version table holds '{}', which no file in versions/ defines", id));
-  }
+  const table_rows rows = read_table_rows(ctx);
+  for (const auto& id : rows.unknown)
+    findings.push_back(fmt::format("the version table holds '{}', which no file in versions/ defines", id));
   std::size_t checked = 0;
   for (const auto& p : applied_file_problems(ctx, rows, &checked)) findings.push_back(p.message);
 

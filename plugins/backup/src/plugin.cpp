@@ -18,6 +18,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -33,8 +34,13 @@ namespace sdk = retort::sdk;
 /// could not be started.
 int run_shell(const std::string& command, const std::vector<std::string>& extra, std::string* why) {
   std::vector<char*> env;
+  // Each of `extra` replaces a value of that name the caller's environment had.
+  auto replaced = [&](const char* kv) {
+    return std::any_of(extra.begin(), extra.end(),
+                       [&](const std::string& x) { return std::strncmp(kv, x.c_str(), x.find('=') + 1) == 0; });
+  };
   for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "RETORT_", 7) != 0) env.push_back(*e);  // ours, not values a caller left
+    if (!replaced(*e)) env.push_back(*e);
   for (const auto& kv : extra) env.push_back(const_cast<char*>(kv.c_str()));
   env.push_back(nullptr);
   const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
